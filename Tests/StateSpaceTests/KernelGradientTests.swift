@@ -65,3 +65,25 @@ struct KernelGradientTests {
     for (name, error) in errors { #expect(error < 1e-6, "\(name): relative error \(error)") }
   }
 }
+
+extension KernelGradientTests {
+  @Test(arguments: SSMDiscretization.allCases, [(1, 1), (2, 2)])
+  func diagonalKernelGradient(discretization: SSMDiscretization, sizes: (outputChannels: Int, sharedCopies: Int)) {
+    let (outputChannels, sharedCopies) = sizes
+    let parameters = randomSSMParameters(
+      structure: .diagonal(discretization), channels: 4, sharedCopies: sharedCopies, half: 4,
+      outputChannels: outputChannels, seed: 7)
+    let length = 37
+    var generator = SeededGenerator(seed: 98)
+    let seed = Tensor<Double>.randomNormal(shape: [outputChannels, 4, length], using: &generator)
+    func loss(_ p: SSMParameters<Double>) -> Double {
+      let kernel = DiagonalKernel.forward(p, discretization: discretization, length: length)
+      return zip(kernel.scalars, seed.scalars).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+    let gradients = DiagonalKernel.backward(
+      kernelGradient: seed, parameters: parameters, discretization: discretization)
+    let errors = gradientCheckError(gradients, at: parameters, loss: loss)
+    #expect(errors.count == 5)
+    for (name, error) in errors { #expect(error < 1e-6, "\(name): relative error \(error)") }
+  }
+}
