@@ -1,7 +1,7 @@
 import RealModule
 
 /// The lane type of the vectorised kernel loops: eight nodes (or states) at a time.
-typealias KernelLanes<Scalar: SSMScalar> = SIMD8<Scalar>
+typealias KernelLanes<Scalar: SSMScalar> = Scalar._KernelLanes
 
 /// The frequency nodes of a length-L S4 kernel, as the Cauchy sums see them.
 ///
@@ -36,7 +36,7 @@ struct CauchyNodes<Scalar: SSMScalar> {
     )
     self.length = length
     count = length / 2
-    let lanes = KernelLanes<Scalar>.scalarCount
+    let lanes = KernelLanes<Scalar>.laneCount
     paddedCount = (count + lanes - 1) / lanes * lanes
     var s = [Scalar](repeating: 0, count: paddedCount)
     for k in 0..<count { s[k] = Scalar(2 * Double.tan(Double.pi * Double(k) / Double(length))) }
@@ -44,22 +44,22 @@ struct CauchyNodes<Scalar: SSMScalar> {
   }
 }
 
-/// Unaligned loads and stores of eight lanes, for the kernel loops.
+/// Unaligned loads and stores of a lane vector at an offset, for the kernel loops.
 enum KernelLaneMemory {
   @inline(__always)
-  static func load<Scalar: SIMDScalar>(_ base: UnsafePointer<Scalar>, _ offset: Int) -> SIMD8<Scalar> {
-    UnsafeRawPointer(base + offset).loadUnaligned(as: SIMD8<Scalar>.self)
+  static func load<Scalar: SSMScalar>(_ base: UnsafePointer<Scalar>, _ offset: Int) -> KernelLanes<Scalar> {
+    KernelLanes<Scalar>(loadingFrom: base + offset)
   }
 
   @inline(__always)
-  static func load<Scalar: SIMDScalar>(_ base: UnsafeMutablePointer<Scalar>, _ offset: Int) -> SIMD8<Scalar> {
-    UnsafeRawPointer(base + offset).loadUnaligned(as: SIMD8<Scalar>.self)
+  static func load<Scalar: SSMScalar>(_ base: UnsafeMutablePointer<Scalar>, _ offset: Int) -> KernelLanes<Scalar> {
+    KernelLanes<Scalar>(loadingFrom: base + offset)
   }
 
   @inline(__always)
-  static func store<Scalar: SIMDScalar>(
-    _ value: SIMD8<Scalar>, _ base: UnsafeMutablePointer<Scalar>, _ offset: Int
+  static func store<Scalar: SSMScalar>(
+    _ value: KernelLanes<Scalar>, _ base: UnsafeMutablePointer<Scalar>, _ offset: Int
   ) {
-    UnsafeMutableRawPointer(base + offset).storeBytes(of: value, as: SIMD8<Scalar>.self)
+    value.store(to: base + offset)
   }
 }

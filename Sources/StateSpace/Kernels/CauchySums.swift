@@ -33,20 +33,31 @@ enum CauchySums {
     nodes: UnsafePointer<Scalar>, paddedCount: Int, constants: UnsafePointer<Scalar>,
     half: Int, sumCount: Int, into planes: UnsafeMutablePointer<Scalar>
   ) {
+    // Every per-state constant repeated across the lanes, aligned, so that the inner loop
+    // reads each as one vector (a memory operand) instead of loading and broadcasting it.
+    let lanes = KernelLanes<Scalar>.laneCount
+    let count = half * (4 + 2 * sumCount)
+    let broadcast = UnsafeMutableRawPointer.allocate(
+      byteCount: count * lanes * MemoryLayout<Scalar>.stride, alignment: 64
+    ).bindMemory(to: Scalar.self, capacity: count * lanes)
+    defer { broadcast.deallocate() }
+    for index in 0..<count {
+      KernelLanes<Scalar>(repeating: constants[index]).store(to: broadcast + index * lanes)
+    }
     var first = 0
     while first < sumCount {
       let remaining = sumCount - first
       if remaining >= 4 {
         accumulateGroup(
           ofFour: true, sums: (first, first + 1, first + 2, first + 3), nodes: nodes,
-          paddedCount: paddedCount, constants: constants, half: half, sumCount: sumCount,
+          paddedCount: paddedCount, constants: broadcast, half: half, sumCount: sumCount,
           into: planes)
         first += 4
       } else {
         // A lone last sum is computed twice into the same plane.
         accumulateGroup(
           ofFour: false, sums: (first, min(first + 1, sumCount - 1), 0, 0), nodes: nodes,
-          paddedCount: paddedCount, constants: constants, half: half, sumCount: sumCount,
+          paddedCount: paddedCount, constants: broadcast, half: half, sumCount: sumCount,
           into: planes)
         first += 2
       }
@@ -56,36 +67,51 @@ enum CauchySums {
   @inline(__always)
   private static func accumulateGroup<Scalar: SSMScalar>(
     ofFour: Bool, sums: (Int, Int, Int, Int), nodes: UnsafePointer<Scalar>, paddedCount: Int,
-    constants: UnsafePointer<Scalar>, half: Int, sumCount: Int,
+    constants: UnsafeMutablePointer<Scalar>, half: Int, sumCount: Int,
     into planes: UnsafeMutablePointer<Scalar>
   ) {
     typealias Lanes = KernelLanes<Scalar>
-    let stride = 4 + 2 * sumCount
+    let width = Lanes.laneCount
+    let stride = (4 + 2 * sumCount) * width
+    // The broadcast constant `index` of the current state.
+    func constant(_ c: UnsafeMutablePointer<Scalar>, _ index: Int) -> Lanes {
+      Lanes(loadingAligned: c + index &* width)
+    }
     let (p0, p1, p2, p3) = (4 + 2 * sums.0, 4 + 2 * sums.1, 4 + 2 * sums.2, 4 + 2 * sums.3)
-    for kStart in Swift.stride(from: 0, to: paddedCount, by: Lanes.scalarCount) {
+    for kStart in Swift.stride(from: 0, to: paddedCount, by: Lanes.laneCount) {
       let s = KernelLaneMemory.load(nodes, kStart)
       var (re0, im0, re1, im1) = (Lanes(), Lanes(), Lanes(), Lanes())
       var (re2, im2, re3, im3) = (Lanes(), Lanes(), Lanes(), Lanes())
       var c = constants
       for _ in 0..<half {
-        let t1 = s - c[3]
-        let t2 = s + c[3]
-        let dReal = c[1] - t1 * t2
-        let dImaginary = c[2] * s
+        let t1 = s - constant(c, 3)
+        let t2 = s + constant(c, 3)
+        let dReal = constant(c, 1) - t1 * t2
+        let dImaginary = constant(c, 2) * s
         let inverse = 1 / (dReal * dReal + dImaginary * dImaginary)
         let x = dReal * inverse
         let y = -(dImaginary * inverse)
         let sx = s * x
         let sy = s * y
-        re0 += c[p0] * x - c[p0 + 1] * sy
-        im0 += c[p0] * y + c[p0 + 1] * sx
-        re1 += c[p1] * x - c[p1 + 1] * sy
-        im1 += c[p1] * y + c[p1 + 1] * sx
+        // One product per statement: `a += p·x − q·y` in a single expression sends LLVM's
+        // complex-arithmetic pattern matching into shuffles and scalar code on SSE.
+        re0 += constant(c, p0) * x
+        re0 -= constant(c, p0 + 1) * sy
+        im0 += constant(c, p0) * y
+        im0 += constant(c, p0 + 1) * sx
+        re1 += constant(c, p1) * x
+        re1 -= constant(c, p1 + 1) * sy
+        im1 += constant(c, p1) * y
+        im1 += constant(c, p1 + 1) * sx
         if ofFour {
-          re2 += c[p2] * x - c[p2 + 1] * sy
-          im2 += c[p2] * y + c[p2 + 1] * sx
-          re3 += c[p3] * x - c[p3 + 1] * sy
-          im3 += c[p3] * y + c[p3 + 1] * sx
+          re2 += constant(c, p2) * x
+          re2 -= constant(c, p2 + 1) * sy
+          im2 += constant(c, p2) * y
+          im2 += constant(c, p2 + 1) * sx
+          re3 += constant(c, p3) * x
+          re3 -= constant(c, p3 + 1) * sy
+          im3 += constant(c, p3) * y
+          im3 += constant(c, p3 + 1) * sx
         }
         c += stride
       }

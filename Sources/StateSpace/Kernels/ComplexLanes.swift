@@ -1,10 +1,10 @@
 /// Eight complex numbers in split (real, imaginary) planes, for the per-node Woodbury algebra.
 struct ComplexLanes<Scalar: SSMScalar> {
-  var real: SIMD8<Scalar>
-  var imaginary: SIMD8<Scalar>
+  var real: KernelLanes<Scalar>
+  var imaginary: KernelLanes<Scalar>
 
   @inline(__always)
-  init(real: SIMD8<Scalar>, imaginary: SIMD8<Scalar>) {
+  init(real: KernelLanes<Scalar>, imaginary: KernelLanes<Scalar>) {
     self.real = real
     self.imaginary = imaginary
   }

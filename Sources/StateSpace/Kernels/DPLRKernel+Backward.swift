@@ -2,7 +2,7 @@ import ComplexModule
 import RealModule
 
 extension DPLRKernel {
-  /// Steps 2–6 of ``backward(kernelGradient:parameters:)``: the gradients of
+  /// Steps 2–6 of `backward(kernelGradient:parameters:)`: the gradients of
   /// ℓ = Σ_k Re(conj(G_k)·K̂_k) for K̂ = ``spectrum(_:nodes:)``.
   ///
   /// - Parameters:

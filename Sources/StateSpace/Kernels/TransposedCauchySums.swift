@@ -42,7 +42,7 @@ enum TransposedCauchySums {
     totals: UnsafeMutablePointer<Double>
   ) {
     typealias Lanes = KernelLanes<Scalar>
-    let width = Lanes.scalarCount
+    let width = Lanes.laneCount
     totals.initialize(repeating: 0, count: half * sumCount * 8)
     let scratch = UnsafeMutablePointer<Scalar>.allocate(capacity: 4 * blockLength)
     defer { scratch.deallocate() }

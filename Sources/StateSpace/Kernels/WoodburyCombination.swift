@@ -36,17 +36,17 @@ enum WoodburyCombination {
       let outputs = layout.outputChannels
       let bIndex = layout.index(input: 0, output: outputs)
       let mIndex = layout.index(input: 1, output: outputs)
-      for k in stride(from: 0, to: paddedCount, by: 8) {
+      for k in stride(from: 0, to: paddedCount, by: KernelLanes<Scalar>.laneCount) {
         let s = KernelLaneMemory.load(nodes, k)
-        let f = ComplexLanes(real: SIMD8(repeating: 1), imaginary: s * 0.5)
-        let b = ComplexLanes(planes: planes + bIndex * plane, planeLength: paddedCount, offset: k)
-        let m = ComplexLanes(planes: planes + mIndex * plane, planeLength: paddedCount, offset: k)
-        let beta = b * (m + ComplexLanes(real: SIMD8(repeating: 1), imaginary: SIMD8())).reciprocal
+        let f = ComplexLanes<Scalar>(real: KernelLanes<Scalar>(repeating: 1), imaginary: s * 0.5)
+        let b = ComplexLanes<Scalar>(planes: planes + bIndex * plane, planeLength: paddedCount, offset: k)
+        let m = ComplexLanes<Scalar>(planes: planes + mIndex * plane, planeLength: paddedCount, offset: k)
+        let beta = b * (m + ComplexLanes<Scalar>(real: KernelLanes<Scalar>(repeating: 1), imaginary: KernelLanes<Scalar>())).reciprocal
         for c in 0..<outputs {
-          let r00 = ComplexLanes(
+          let r00 = ComplexLanes<Scalar>(
             planes: planes + layout.index(input: 0, output: c) * plane, planeLength: paddedCount,
             offset: k)
-          let a = ComplexLanes(
+          let a = ComplexLanes<Scalar>(
             planes: planes + layout.index(input: 1, output: c) * plane, planeLength: paddedCount,
             offset: k)
           (f * (r00 - a * beta)).store(planes: spectra + c * plane, planeLength: paddedCount, offset: k)
@@ -95,20 +95,20 @@ enum WoodburyCombination {
     if layout.rank == 1 {
       let bIndex = layout.index(input: 0, output: outputs)
       let mIndex = layout.index(input: 1, output: outputs)
-      for k in stride(from: 0, to: paddedCount, by: 8) {
+      for k in stride(from: 0, to: paddedCount, by: KernelLanes<Scalar>.laneCount) {
         let s = KernelLaneMemory.load(nodes, k)
-        let fConjugate = ComplexLanes(real: SIMD8(repeating: 1), imaginary: s * -0.5)
-        let b = ComplexLanes(planes: planes + bIndex * plane, planeLength: paddedCount, offset: k)
-        let m = ComplexLanes(planes: planes + mIndex * plane, planeLength: paddedCount, offset: k)
-        let u = (m + ComplexLanes(real: SIMD8(repeating: 1), imaginary: SIMD8())).reciprocal
+        let fConjugate = ComplexLanes<Scalar>(real: KernelLanes<Scalar>(repeating: 1), imaginary: s * -0.5)
+        let b = ComplexLanes<Scalar>(planes: planes + bIndex * plane, planeLength: paddedCount, offset: k)
+        let m = ComplexLanes<Scalar>(planes: planes + mIndex * plane, planeLength: paddedCount, offset: k)
+        let u = (m + ComplexLanes<Scalar>(real: KernelLanes<Scalar>(repeating: 1), imaginary: KernelLanes<Scalar>())).reciprocal
         let betaConjugate = (b * u).conjugate
-        var gB = ComplexLanes<Scalar>(real: SIMD8(), imaginary: SIMD8())
+        var gB = ComplexLanes<Scalar>(real: KernelLanes<Scalar>(), imaginary: KernelLanes<Scalar>())
         var gM = gB
         for c in 0..<outputs {
-          let g = ComplexLanes(
+          let g = ComplexLanes<Scalar>(
             planes: spectrumGradients + c * plane, planeLength: paddedCount, offset: k)
           let gf = g * fConjugate
-          let a = ComplexLanes(
+          let a = ComplexLanes<Scalar>(
             planes: planes + layout.index(input: 1, output: c) * plane, planeLength: paddedCount,
             offset: k)
           let alphaConjugate = (a * u).conjugate
@@ -162,7 +162,7 @@ enum WoodburyCombination {
 
   @inline(__always)
   private static func store<Scalar: SSMScalar>(
-    _ gradient: ComplexLanes<Scalar>, s: SIMD8<Scalar>, into planes: UnsafeMutablePointer<Scalar>,
+    _ gradient: ComplexLanes<Scalar>, s: KernelLanes<Scalar>, into planes: UnsafeMutablePointer<Scalar>,
     sum: Int, _ paddedCount: Int, _ k: Int
   ) {
     KernelLaneMemory.store(gradient.real, planes, 2 * sum * paddedCount + k)

@@ -14,7 +14,7 @@ extension SSMRecurrence {
       input.shape == [batch, channels],
       "SSMRecurrence.step: expected an input of shape [\(batch), \(channels)] for this state, got \(input.shape)")
     var output = Tensor<Scalar>(zeros: [batch, outputChannels * channels])
-    let (h, stride, rowCount) = (channels, 2 * paddedHalf, layout.count)
+    let (h, rowStride, stateStride, rowCount) = (channels, 2 * paddedHalf, stateStride, layout.count)
     state.storage.withUnsafeMutableBufferPointer { storage in
       let x = storage.baseAddress!
       coefficients.withUnsafeBufferPointer { coefficients in
@@ -23,16 +23,22 @@ extension SSMRecurrence {
             let (coefficients, u, y) = (coefficients.baseAddress!, u.baseAddress!, y.baseAddress!)
             // One item is one (sequence, channel); a chunk must outweigh waking a thread.
             Parallel.forEachChunk(of: batch * h, minimumChunk: 512) { items in
+              let accumulators = UnsafeMutablePointer<KernelLanes<Scalar>>.allocate(capacity: max(rank, 1))
+              defer { accumulators.deallocate() }
+              var (sequence, channel) = items.lowerBound.quotientAndRemainder(dividingBy: h)
               for item in items {
-                let channel = item % h
-                let rows = coefficients + channel * rowCount * stride
-                let coordinates = x + item * stride
-                let outputs = y + (item / h) * outputChannels * h + channel
+                let rows = coefficients + channel * rowCount * rowStride
+                let coordinates = x + item * stateStride
+                let outputs = y + sequence * outputChannels * h + channel
                 if rank == 0 {
                   diagonalStep(rows: rows, state: coordinates, input: u[item], outputs: outputs)
                 } else {
-                  lowRankStep(rows: rows, state: coordinates, input: u[item], outputs: outputs)
+                  lowRankStep(
+                    rows: rows, state: coordinates, input: u[item], outputs: outputs,
+                    accumulators: accumulators)
                 }
+                channel += 1
+                if channel == h { (sequence, channel) = (sequence + 1, 0) }
               }
             }
           }
@@ -50,9 +56,9 @@ extension SSMRecurrence {
   ) {
     let p = paddedHalf
     let row = { (index: Int) in rows + index * 2 * p }
-    var first = SIMD8<Scalar>()
-    var second = SIMD8<Scalar>()
-    for n in Swift.stride(from: 0, to: p, by: 8) {
+    var first = KernelLanes<Scalar>()
+    var second = KernelLanes<Scalar>()
+    for n in Swift.stride(from: 0, to: p, by: KernelLanes<Scalar>.laneCount) {
       let xr = KernelLaneMemory.load(x, n)
       let xi = KernelLaneMemory.load(x, p + n)
       let ar = KernelLaneMemory.load(row(0), n)
@@ -62,87 +68,88 @@ extension SSMRecurrence {
       KernelLaneMemory.store(newReal, x, n)
       KernelLaneMemory.store(newImaginary, x, p + n)
       let c = row(layout.firstOutput)
-      first += KernelLaneMemory.load(c, n) * newReal - KernelLaneMemory.load(c, p + n) * newImaginary
+      first += KernelLaneMemory.load(c, n) * newReal
+      first -= KernelLaneMemory.load(c, p + n) * newImaginary
       if outputChannels == 2 {
         let c2 = row(layout.firstOutput + 1)
-        second += KernelLaneMemory.load(c2, n) * newReal - KernelLaneMemory.load(c2, p + n) * newImaginary
+        second += KernelLaneMemory.load(c2, n) * newReal
+        second -= KernelLaneMemory.load(c2, p + n) * newImaginary
       }
     }
     outputs[0] = 2 * first.sum()
     if outputChannels == 2 { outputs[channels] = 2 * second.sum() }
   }
 
-  /// The O(N) Woodbury step (type documentation) for one (sequence, channel).
+  /// The O(N) Woodbury step (type documentation) for one (sequence, channel), in two passes
+  /// over the coordinates. The contractions s_r = 2·Re(P̄_r·x) of the new state are formed
+  /// while it is written and kept after the coordinates for the next step.
   @inline(__always)
   private func lowRankStep(
     rows: UnsafePointer<Scalar>, state x: UnsafeMutablePointer<Scalar>, input u: Scalar,
-    outputs: UnsafeMutablePointer<Scalar>
+    outputs: UnsafeMutablePointer<Scalar>, accumulators: UnsafeMutablePointer<KernelLanes<Scalar>>
   ) {
     let p = paddedHalf
+    let contraction = x + 2 * p
     let row = { (index: Int) in rows + index * 2 * p }
-    withUnsafeTemporaryAllocation(of: Scalar.self, capacity: rank) { contraction in
-      // s_r = 2·Re(P̄_r·x) = 2·Σ (Re P·Re x + Im P·Im x).
+    // x′ = E∘x − Σ_r P_r·s_r + 2B·u (in place) and t_r = 2·Re(W_r·x′).
+    for r in 0..<rank { accumulators[r] = KernelLanes<Scalar>() }
+    for n in Swift.stride(from: 0, to: p, by: KernelLanes<Scalar>.laneCount) {
+      let xr = KernelLaneMemory.load(x, n)
+      let xi = KernelLaneMemory.load(x, p + n)
+      let er = KernelLaneMemory.load(row(0), n)
+      let ei = KernelLaneMemory.load(row(0), p + n)
+      var real = er * xr - ei * xi + KernelLaneMemory.load(row(1), n) * u
+      var imaginary = er * xi + ei * xr + KernelLaneMemory.load(row(1), p + n) * u
       for r in 0..<rank {
         let pRow = row(layout.lowRank(r))
-        var sum = SIMD8<Scalar>()
-        for n in Swift.stride(from: 0, to: p, by: 8) {
-          sum += KernelLaneMemory.load(pRow, n) * KernelLaneMemory.load(x, n)
-            + KernelLaneMemory.load(pRow, p + n) * KernelLaneMemory.load(x, p + n)
-        }
-        contraction[r] = 2 * sum.sum()
+        real -= KernelLaneMemory.load(pRow, n) * contraction[r]
+        imaginary -= KernelLaneMemory.load(pRow, p + n) * contraction[r]
       }
-      // x′ = E∘x − Σ_r P_r·s_r + 2B·u, kept in the state's storage.
-      for n in Swift.stride(from: 0, to: p, by: 8) {
-        let xr = KernelLaneMemory.load(x, n)
-        let xi = KernelLaneMemory.load(x, p + n)
-        let er = KernelLaneMemory.load(row(0), n)
-        let ei = KernelLaneMemory.load(row(0), p + n)
-        var real = er * xr - ei * xi + KernelLaneMemory.load(row(1), n) * u
-        var imaginary = er * xi + ei * xr + KernelLaneMemory.load(row(1), p + n) * u
-        for r in 0..<rank {
-          let pRow = row(layout.lowRank(r))
-          real -= KernelLaneMemory.load(pRow, n) * contraction[r]
-          imaginary -= KernelLaneMemory.load(pRow, p + n) * contraction[r]
-        }
-        KernelLaneMemory.store(real, x, n)
-        KernelLaneMemory.store(imaginary, x, p + n)
-      }
-      // t_r = 2·Re(W_r·x′).
+      KernelLaneMemory.store(real, x, n)
+      KernelLaneMemory.store(imaginary, x, p + n)
       for r in 0..<rank {
         let wRow = row(layout.woodbury(r))
-        var sum = SIMD8<Scalar>()
-        for n in Swift.stride(from: 0, to: p, by: 8) {
-          sum += KernelLaneMemory.load(wRow, n) * KernelLaneMemory.load(x, n)
-            - KernelLaneMemory.load(wRow, p + n) * KernelLaneMemory.load(x, p + n)
-        }
-        contraction[r] = 2 * sum.sum()
+        accumulators[r] += KernelLaneMemory.load(wRow, n) * real
+        accumulators[r] -= KernelLaneMemory.load(wRow, p + n) * imaginary
       }
-      // x ← D∘x′ − Σ_r (D∘P)_r·t_r, then y_c = 2·Re(C_c·x).
-      var first = SIMD8<Scalar>()
-      var second = SIMD8<Scalar>()
-      for n in Swift.stride(from: 0, to: p, by: 8) {
-        let xr = KernelLaneMemory.load(x, n)
-        let xi = KernelLaneMemory.load(x, p + n)
-        let dr = KernelLaneMemory.load(row(2), n)
-        let di = KernelLaneMemory.load(row(2), p + n)
-        var real = dr * xr - di * xi
-        var imaginary = dr * xi + di * xr
-        for r in 0..<rank {
-          let dpRow = row(layout.scaledLowRank(r))
-          real -= KernelLaneMemory.load(dpRow, n) * contraction[r]
-          imaginary -= KernelLaneMemory.load(dpRow, p + n) * contraction[r]
-        }
-        KernelLaneMemory.store(real, x, n)
-        KernelLaneMemory.store(imaginary, x, p + n)
-        let c = row(layout.firstOutput)
-        first += KernelLaneMemory.load(c, n) * real - KernelLaneMemory.load(c, p + n) * imaginary
-        if outputChannels == 2 {
-          let c2 = row(layout.firstOutput + 1)
-          second += KernelLaneMemory.load(c2, n) * real - KernelLaneMemory.load(c2, p + n) * imaginary
-        }
-      }
-      outputs[0] = 2 * first.sum()
-      if outputChannels == 2 { outputs[channels] = 2 * second.sum() }
     }
+    for r in 0..<rank {
+      contraction[r] = 2 * accumulators[r].sum()
+      accumulators[r] = KernelLanes<Scalar>()
+    }
+    // x ← D∘x′ − Σ_r (D∘P)_r·t_r, y_c = 2·Re(C_c·x), s_r = 2·Re(P̄_r·x).
+    var first = KernelLanes<Scalar>()
+    var second = KernelLanes<Scalar>()
+    for n in Swift.stride(from: 0, to: p, by: KernelLanes<Scalar>.laneCount) {
+      let xr = KernelLaneMemory.load(x, n)
+      let xi = KernelLaneMemory.load(x, p + n)
+      let dr = KernelLaneMemory.load(row(2), n)
+      let di = KernelLaneMemory.load(row(2), p + n)
+      var real = dr * xr - di * xi
+      var imaginary = dr * xi + di * xr
+      for r in 0..<rank {
+        let dpRow = row(layout.scaledLowRank(r))
+        real -= KernelLaneMemory.load(dpRow, n) * contraction[r]
+        imaginary -= KernelLaneMemory.load(dpRow, p + n) * contraction[r]
+      }
+      KernelLaneMemory.store(real, x, n)
+      KernelLaneMemory.store(imaginary, x, p + n)
+      let c = row(layout.firstOutput)
+      first += KernelLaneMemory.load(c, n) * real
+      first -= KernelLaneMemory.load(c, p + n) * imaginary
+      if outputChannels == 2 {
+        let c2 = row(layout.firstOutput + 1)
+        second += KernelLaneMemory.load(c2, n) * real
+        second -= KernelLaneMemory.load(c2, p + n) * imaginary
+      }
+      for r in 0..<rank {
+        let pRow = row(layout.lowRank(r))
+        accumulators[r] += KernelLaneMemory.load(pRow, n) * real
+        accumulators[r] += KernelLaneMemory.load(pRow, p + n) * imaginary
+      }
+    }
+    for r in 0..<rank { contraction[r] = 2 * accumulators[r].sum() }
+    outputs[0] = 2 * first.sum()
+    if outputChannels == 2 { outputs[channels] = 2 * second.sum() }
   }
 }

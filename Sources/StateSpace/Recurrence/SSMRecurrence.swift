@@ -41,9 +41,13 @@ public struct SSMRecurrence<Scalar: SSMScalar>: Sendable {
   public struct State: Sendable {
     /// B, the number of sequences.
     public let batchSize: Int
-    /// (B, H, 2, paddedHalf): real and imaginary planes per (sequence, channel).
+    /// (B, H, stateStride): per (sequence, channel) the real and imaginary planes of the
+    /// coordinates, then (S4) the contractions s_r = 2·Re(P̄_r·x) of the current state.
     var storage: [Scalar]
   }
+
+  /// The scalars per (sequence, channel) in ``State``.
+  var stateStride: Int { 2 * paddedHalf + rank }
 
   /// Builds the recurrence of a layer's parameters.
   ///
@@ -58,7 +62,8 @@ public struct SSMRecurrence<Scalar: SSMScalar>: Sendable {
     outputChannels = parameters.outputChannels
     rank = parameters.rank
     let half = values.half
-    paddedHalf = (half + 7) / 8 * 8
+    let lanes = KernelLanes<Scalar>.laneCount
+    paddedHalf = (half + lanes - 1) / lanes * lanes
     layout = CoefficientLayout(outputChannels: outputChannels, rank: rank)
     var planes = [Scalar](repeating: 0, count: channels * layout.count * 2 * paddedHalf)
     let outputRows: [Complex<Double>]
@@ -85,7 +90,7 @@ public struct SSMRecurrence<Scalar: SSMScalar>: Sendable {
   /// A zero state for `batch` sequences.
   public func initialState(batch: Int) -> State {
     precondition(batch >= 1, "SSMRecurrence.initialState(batch:): batch must be ≥ 1, got \(batch)")
-    return State(batchSize: batch, storage: Array(repeating: 0, count: batch * channels * 2 * paddedHalf))
+    return State(batchSize: batch, storage: Array(repeating: 0, count: batch * channels * stateStride))
   }
 
   /// The coefficient rows of one channel in Float64, in ``CoefficientLayout`` order.
