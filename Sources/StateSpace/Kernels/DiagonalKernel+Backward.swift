@@ -6,7 +6,7 @@ extension DiagonalKernel {
   ///
   /// Derivation (complex gradients are G = ∂ℓ/∂Re + i·∂ℓ/∂Im; a holomorphic y = f(x) passes
   /// G_x = G_y·conj(f′(x)) back):
-  /// 1. K = Left·Right, so ∂ℓ/∂Left = G·Rightᵀ and ∂ℓ/∂Right = Leftᵀ·G (two GEMMs); hence
+  /// 1. K = Left·Right, so ∂ℓ/∂Left = G·Rightᵀ and ∂ℓ/∂Right = Leftᵀ·G (two products); hence
   ///    G[a_{m,n}] = 2·dLeft[m, n] − 2i·dLeft[m, N/2 + n] and G[z_n^j] = dRight[n, j] + i·dRight[N/2 + n, j].
   /// 2. a_{m,n} = C′_n·z_n^{mT}: G[C′_n] = Σ_m G[a_{m,n}]·conj(z_n^{mT}).
   /// 3. With ∂z^p/∂x = p·κ·z^p (``DiagonalDiscretization``):
@@ -37,82 +37,74 @@ extension DiagonalKernel {
     let values = parameters.complexValues
     let blocking = Blocking(length: length)
     let (m, t, half) = (blocking.rows, blocking.width, values.half)
-    let n = 2 * half
     let copies = values.sharedCopies
 
-    var logTimeStepGradient = [Double](repeating: 0, count: h)
-    var eigenvalueGradient = [Complex<Double>](repeating: .zero, count: copies * half)
-    var inputGradient = [Complex<Double>](repeating: .zero, count: copies * half)
-    var outputGradient = [Complex<Double>](repeating: .zero, count: c * h * half)
-
-    var left = [Scalar](repeating: 0, count: m * n)
-    var right = [Scalar](repeating: 0, count: n * t)
-    var blockGradient = [Scalar](repeating: 0, count: m * t)
-    var leftGradient = [Scalar](repeating: 0, count: m * n)
-    var rightGradient = [Scalar](repeating: 0, count: n * t)
-    for channel in 0..<h {
-      let factors = DiagonalDiscretization(values: values, channel: channel, discretization: discretization)
-      let powers = factors.powers(count: t)
-      let blockPowers = factors.powers(of: t, count: m)
-      fillRight(&right, powers: powers, width: t)
-      let copy = channel % copies
-      var timeStepGradient = 0.0
-      for output in 0..<c {
-        let row = values.output(output, ofChannel: channel)
-        let weights = factors.weights(row)
-        for r in 0..<m {
-          for state in 0..<half {
-            let a = weights[state] * blockPowers[state * m + r]
-            left[r * n + state] = Scalar(2 * a.real)
-            left[r * n + half + state] = Scalar(-2 * a.imaginary)
+    // Per channel: ∂ℓ/∂log Δ, G[Λ] and G[B] before the copies are summed, and G[C].
+    let logTimeStepGradient = GradientBuffer<Double>(count: h, zero: 0)
+    let eigenvalueGradient = GradientBuffer<Complex<Double>>(count: h * half, zero: .zero)
+    let inputGradient = GradientBuffer<Complex<Double>>(count: h * half, zero: .zero)
+    let outputGradient = GradientBuffer<Complex<Double>>(count: c * h * half, zero: .zero)
+    kernelGradient.withUnsafeBufferPointer { g in
+      let g = g.baseAddress!
+      Parallel.forEachChunk(of: h) { channels in
+        let workspace = VandermondeWorkspace<Scalar>(blocking: blocking, half: half, forBackward: true)
+        let stride = workspace.paddedStates
+        for channel in channels {
+          let factors = DiagonalDiscretization(values: values, channel: channel, discretization: discretization)
+          workspace.prepare(factors)
+          let (powers, blockPowers) = (workspace.powers, workspace.blockPowers)
+          var timeStepGradient = 0.0
+          for output in 0..<c {
+            let row = values.output(output, ofChannel: channel)
+            let weights = factors.weights(row)
+            workspace.fillLeft(weights: weights)
+            workspace.multiplyGradient(g + (output * h + channel) * length)
+            let (leftGradient, rightGradient) = (workspace.leftGradient!, workspace.rightGradient!)
+            for state in 0..<half {
+              var weightGradient = Complex<Double>.zero
+              var poleSum = Complex<Double>.zero
+              for r in 0..<m {
+                let gradient = Complex(
+                  2 * Double(leftGradient[r * stride + state]),
+                  -2 * Double(leftGradient[r * stride + half + state]))
+                let power = blockPowers[state * m + r]
+                weightGradient += gradient * power.conjugate
+                poleSum += gradient * (Complex(Double(r * t)) * weights[state] * power).conjugate
+              }
+              for j in 0..<t {
+                let gradient = Complex(
+                  Double(rightGradient[state * t + j]), Double(rightGradient[(half + state) * t + j]))
+                poleSum += gradient * (Complex(Double(j)) * powers[state * t + j]).conjugate
+              }
+              let xGradient = factors.logDerivative(state).conjugate * poleSum
+              let b = factors.input[state]
+              let phi = factors.inputFactors[state]
+              let cValue = row[row.startIndex + state]
+              outputGradient.pointer[(output * h + channel) * half + state] = weightGradient * (b * phi).conjugate
+              inputGradient.pointer[channel * half + state] += weightGradient * (phi * cValue).conjugate
+              let phiGradient = weightGradient * (b * cValue).conjugate
+              let derivatives = factors.inputFactorDerivatives(state)
+              eigenvalueGradient.pointer[channel * half + state] +=
+                phiGradient * derivatives.eigenvalue.conjugate + Complex(factors.timeStep) * xGradient
+              timeStepGradient += (phiGradient.conjugate * derivatives.timeStep).real
+                + (xGradient.conjugate * factors.eigenvalues[state]).real
+            }
           }
-        }
-        kernelGradient.withUnsafeBufferPointer { g in
-          let source = g.baseAddress! + (output * h + channel) * length
-          blockGradient.withUnsafeMutableBufferPointer { block in
-            block.baseAddress!.update(from: source, count: length)
-          }
-        }
-        leftGradient.withUnsafeMutableBufferPointer { dLeft in
-          gemm(blockGradient, right, m: m, n: n, k: t, into: dLeft.baseAddress!, transposeB: true)
-        }
-        rightGradient.withUnsafeMutableBufferPointer { dRight in
-          gemm(left, blockGradient, m: n, n: t, k: m, into: dRight.baseAddress!, transposeA: true)
-        }
-        for state in 0..<half {
-          var weightGradient = Complex<Double>.zero
-          var poleSum = Complex<Double>.zero
-          for r in 0..<m {
-            let g = Complex(
-              2 * Double(leftGradient[r * n + state]), -2 * Double(leftGradient[r * n + half + state]))
-            let power = blockPowers[state * m + r]
-            weightGradient += g * power.conjugate
-            poleSum += g * (Complex(Double(r * t)) * weights[state] * power).conjugate
-          }
-          for j in 0..<t {
-            let g = Complex(Double(rightGradient[state * t + j]), Double(rightGradient[(half + state) * t + j]))
-            poleSum += g * (Complex(Double(j)) * powers[state * t + j]).conjugate
-          }
-          let xGradient = factors.logDerivative(state).conjugate * poleSum
-          let b = factors.input[state]
-          let phi = factors.inputFactors[state]
-          let cValue = row[row.startIndex + state]
-          outputGradient[(output * h + channel) * half + state] += weightGradient * (b * phi).conjugate
-          inputGradient[copy * half + state] += weightGradient * (phi * cValue).conjugate
-          let phiGradient = weightGradient * (b * cValue).conjugate
-          let derivatives = factors.inputFactorDerivatives(state)
-          let lambda = factors.eigenvalues[state]
-          eigenvalueGradient[copy * half + state] +=
-            phiGradient * derivatives.eigenvalue.conjugate + Complex(factors.timeStep) * xGradient
-          timeStepGradient += (phiGradient.conjugate * derivatives.timeStep).real
-            + (xGradient.conjugate * lambda).real
+          logTimeStepGradient.pointer[channel] = factors.timeStep * timeStepGradient
         }
       }
-      logTimeStepGradient[channel] = factors.timeStep * timeStepGradient
+    }
+    var copyEigenvalues = [Complex<Double>](repeating: .zero, count: copies * half)
+    var copyInput = [Complex<Double>](repeating: .zero, count: copies * half)
+    for channel in 0..<h {
+      for n in 0..<half {
+        copyEigenvalues[(channel % copies) * half + n] += eigenvalueGradient.pointer[channel * half + n]
+        copyInput[(channel % copies) * half + n] += inputGradient.pointer[channel * half + n]
+      }
     }
     return SSMParameters.gradients(
-      like: parameters, values: values, logTimeStep: logTimeStepGradient,
-      eigenvalues: eigenvalueGradient, lowRank: [], input: inputGradient, output: outputGradient)
+      like: parameters, values: values, logTimeStep: logTimeStepGradient.array,
+      eigenvalues: copyEigenvalues, lowRank: [], input: copyInput, output: outputGradient.array)
   }
 }
 

@@ -14,9 +14,10 @@ import RealModule
 ///     K[m, j] = Σ_n 2·Re(C′_n z_n^{mT})·Re(z_n^j) − 2·Im(C′_n z_n^{mT})·Im(z_n^j)
 ///             = (Left · Right)[m, j],  Left: M×N = [2·Re a, −2·Im a],  Right: N×T = [Re zʲ; Im zʲ],
 ///
-/// one real GEMM of 2·L·N flops per kernel, with a_{m,n} = C′_n·z_n^{mT} and z_n^j built by
-/// repeated multiplication in Float64 (so the powers carry no accumulated Float32 error) and
-/// rounded. No O(N·L) buffer is built.
+/// one real matrix product of 2·L·N flops per kernel (``SmallMatrixProduct``), with
+/// a_{m,n} = C′_n·z_n^{mT} and z_n^j built by repeated multiplication in Float64 (so the
+/// powers carry no accumulated Float32 error) and rounded. Channels run in parallel; no O(N·L)
+/// buffer is built.
 enum DiagonalKernel {
   /// The block width T and row count M for a kernel of length L.
   struct Blocking {
@@ -26,7 +27,7 @@ enum DiagonalKernel {
 
     init(length: Int) {
       self.length = length
-      var width = 8
+      var width = 16
       while width * width < length && width < 256 { width *= 2 }
       self.width = width
       rows = (length + width - 1) / width
@@ -42,159 +43,143 @@ enum DiagonalKernel {
     precondition(length >= 1, "S4D kernel: the kernel length must be ≥ 1, got \(length)")
     let values = parameters.complexValues
     let blocking = Blocking(length: length)
-    let (h, c, half) = (parameters.channels, parameters.outputChannels, values.half)
-    let (m, t, n) = (blocking.rows, blocking.width, 2 * half)
+    let (h, c) = (parameters.channels, parameters.outputChannels)
     var kernel = Tensor<Scalar>(zeros: [c, h, length])
-    var left = [Scalar](repeating: 0, count: m * n)
-    var right = [Scalar](repeating: 0, count: n * t)
-    var block = [Scalar](repeating: 0, count: m * t)
     kernel.withUnsafeMutableBufferPointer { kernel in
-      for channel in 0..<h {
-        let factors = DiagonalDiscretization(values: values, channel: channel, discretization: discretization)
-        let powers = factors.powers(count: t)
-        fillRight(&right, powers: powers, width: t)
-        let blockPowers = factors.powers(of: t, count: m)
-        for output in 0..<c {
-          let weights = factors.weights(values.output(output, ofChannel: channel))
-          for row in 0..<m {
-            for state in 0..<half {
-              let a = weights[state] * blockPowers[state * m + row]
-              left[row * n + state] = Scalar(2 * a.real)
-              left[row * n + half + state] = Scalar(-2 * a.imaginary)
-            }
-          }
-          let destination = kernel.baseAddress! + (output * h + channel) * length
-          if m * t == length {
-            gemm(left, right, m: m, n: t, k: n, into: destination)
-          } else {
-            block.withUnsafeMutableBufferPointer { block in
-              gemm(left, right, m: m, n: t, k: n, into: block.baseAddress!)
-              destination.update(from: block.baseAddress!, count: length)
-            }
+      let kernel = kernel.baseAddress!
+      // Channels are independent; each worker owns its workspace and its channels' rows.
+      Parallel.forEachChunk(of: h) { channels in
+        let workspace = VandermondeWorkspace<Scalar>(blocking: blocking, half: values.half)
+        for channel in channels {
+          let factors = DiagonalDiscretization(values: values, channel: channel, discretization: discretization)
+          workspace.prepare(factors)
+          for output in 0..<c {
+            workspace.fillLeft(weights: factors.weights(values.output(output, ofChannel: channel)))
+            workspace.multiplyLeftRight(into: kernel + (output * h + channel) * length)
           }
         }
       }
     }
     return kernel
   }
-
-  /// Right = [Re z^j; Im z^j], (N, T).
-  static func fillRight<Scalar: SSMScalar>(
-    _ right: inout [Scalar], powers: [Complex<Double>], width: Int
-  ) {
-    let half = powers.count / width
-    for state in 0..<half {
-      for j in 0..<width {
-        right[state * width + j] = Scalar(powers[state * width + j].real)
-        right[(half + state) * width + j] = Scalar(powers[state * width + j].imaginary)
-      }
-    }
-  }
-
-  /// C ← A·B for row-major A (m×k) and B (k×n).
-  static func gemm<Scalar: SSMScalar>(
-    _ a: [Scalar], _ b: [Scalar], m: Int, n: Int, k: Int, into c: UnsafeMutablePointer<Scalar>,
-    transposeA: Bool = false, transposeB: Bool = false
-  ) {
-    a.withUnsafeBufferPointer { a in
-      b.withUnsafeBufferPointer { b in
-        Scalar.gemm(
-          transposeA ? .transpose : .none, transposeB ? .transpose : .none, m: m, n: n, k: k,
-          alpha: .one, a: a.baseAddress!, lda: transposeA ? m : k, b: b.baseAddress!,
-          ldb: transposeB ? k : n, beta: .zero, c: c, ldc: n)
-      }
-    }
-  }
 }
 
-/// One channel's diagonal discretization in Float64: x = Δ·Λ, the poles z = Ā and the factor
-/// φ with B̄ = φ·B.
-///
-/// - zero-order hold: z = e^x, φ = (e^x − 1)/Λ;
-/// - bilinear: z = (1 + x/2)/(1 − x/2), φ = Δ/(1 − x/2).
-///
-/// κ = (∂z/∂x)/z turns the derivative of a power into a multiple of itself:
-/// ∂z^p/∂x = p·κ·z^p, with κ = 1 (ZOH) and κ = 1/((1 − x/2)(1 + x/2)) (bilinear).
-struct DiagonalDiscretization {
-  let timeStep: Double
-  let eigenvalues: [Complex<Double>]
-  let input: [Complex<Double>]
-  let poles: [Complex<Double>]
-  let inputFactors: [Complex<Double>]
-  let discretization: SSMDiscretization
+/// One worker's buffers for the S4D Vandermonde products, with N padded to the product
+/// kernel's column multiple (the padding rows and columns stay zero).
+final class VandermondeWorkspace<Scalar: SSMScalar> {
+  let blocking: Blocking
+  let half: Int
+  /// N rounded up to ``SmallMatrixProduct/columnMultiple(for:)``.
+  let paddedStates: Int
+  /// Left, (M, paddedStates): [2·Re a, −2·Im a].
+  let left: UnsafeMutablePointer<Scalar>
+  /// Right, (paddedStates, T): [Re z^j; Im z^j].
+  let right: UnsafeMutablePointer<Scalar>
+  /// A block of M×T results, for lengths that are not a multiple of T.
+  let block: UnsafeMutablePointer<Scalar>
+  /// Backward only: Rightᵀ (T, paddedStates), Leftᵀ (paddedStates, M), and the gradients
+  /// ∂ℓ/∂Left (M, paddedStates) and ∂ℓ/∂Right (paddedStates, T); `block` holds ∂ℓ/∂K.
+  let rightTransposed: UnsafeMutablePointer<Scalar>?
+  let leftTransposed: UnsafeMutablePointer<Scalar>?
+  let leftGradient: UnsafeMutablePointer<Scalar>?
+  let rightGradient: UnsafeMutablePointer<Scalar>?
+  /// z_n^j (N/2, T) and z_n^{mT} (N/2, M) of the prepared channel.
+  private(set) var powers: [Complex<Double>] = []
+  private(set) var blockPowers: [Complex<Double>] = []
 
-  init(values: SSMComplexValues, channel: Int, discretization: SSMDiscretization) {
-    self.discretization = discretization
-    timeStep = values.timeSteps[channel]
-    eigenvalues = Array(values.eigenvalues(ofChannel: channel))
-    input = Array(values.input(ofChannel: channel))
-    var poles = [Complex<Double>]()
-    var factors = [Complex<Double>]()
-    for lambda in eigenvalues {
-      let x = Complex(timeStep) * lambda
-      switch discretization {
-      case .zeroOrderHold:
-        let z = Complex.exp(x)
-        poles.append(z)
-        factors.append((z - .one) / lambda)
-      case .bilinear:
-        let denominator = Complex<Double>.one - x / 2
-        poles.append((Complex<Double>.one + x / 2) / denominator)
-        factors.append(Complex(timeStep) / denominator)
+  typealias Blocking = DiagonalKernel.Blocking
+
+  init(blocking: Blocking, half: Int, forBackward: Bool = false) {
+    self.blocking = blocking
+    self.half = half
+    let multiple = SmallMatrixProduct.columnMultiple(for: Scalar.self)
+    paddedStates = (2 * half + multiple - 1) / multiple * multiple
+    let (m, t) = (blocking.rows, blocking.width)
+    left = .allocate(capacity: m * paddedStates)
+    left.initialize(repeating: 0, count: m * paddedStates)
+    right = .allocate(capacity: paddedStates * t)
+    right.initialize(repeating: 0, count: paddedStates * t)
+    block = .allocate(capacity: m * t)
+    block.initialize(repeating: 0, count: m * t)
+    func zeros(_ count: Int) -> UnsafeMutablePointer<Scalar>? {
+      guard forBackward else { return nil }
+      let buffer = UnsafeMutablePointer<Scalar>.allocate(capacity: count)
+      buffer.initialize(repeating: 0, count: count)
+      return buffer
+    }
+    rightTransposed = zeros(t * paddedStates)
+    leftTransposed = zeros(paddedStates * m)
+    leftGradient = zeros(m * paddedStates)
+    rightGradient = zeros(paddedStates * t)
+  }
+
+  deinit {
+    for buffer in [left, right, block, rightTransposed, leftTransposed, leftGradient, rightGradient] {
+      buffer?.deallocate()
+    }
+  }
+
+  /// Computes the channel's powers and fills Right.
+  func prepare(_ factors: DiagonalDiscretization) {
+    let t = blocking.width
+    powers = factors.powers(count: t)
+    blockPowers = factors.powers(of: t, count: blocking.rows)
+    for state in 0..<half {
+      for j in 0..<t {
+        right[state * t + j] = rounded(powers[state * t + j].real)
+        right[(half + state) * t + j] = rounded(powers[state * t + j].imaginary)
+        rightTransposed?[j * paddedStates + state] = rounded(powers[state * t + j].real)
+        rightTransposed?[j * paddedStates + half + state] = rounded(powers[state * t + j].imaginary)
       }
     }
-    self.poles = poles
-    inputFactors = factors
   }
 
-  /// C′_n = B_n·φ_n·C_n for an output row C, (N/2).
-  func weights(_ output: ArraySlice<Complex<Double>>) -> [Complex<Double>] {
-    zip(zip(input, inputFactors), output).map { $0.0 * $0.1 * $1 }
+  /// `value` rounded to `Scalar`, with magnitudes below 1e−18 flushed to zero in Float32.
+  ///
+  /// Powers of strongly damped poles underflow into Float32's subnormal range, where every
+  /// multiply-add takes a microcode assist (the S4D kernel ran 8× slower at L = 16384). Terms
+  /// this small are far below the kernel's rounding error; with both factors of every product
+  /// ≥ 1e−18 or zero, no product is subnormal either.
+  @inline(__always)
+  func rounded(_ value: Double) -> Scalar {
+    Scalar.self == Float.self && Swift.abs(value) < 1e-18 ? 0 : Scalar(value)
   }
 
-  /// z_n^j for j < count, (N/2, count), by repeated multiplication.
-  func powers(count: Int) -> [Complex<Double>] {
-    powers(of: 1, count: count)
+  /// a_{m,n} = C′_n·z_n^{mT} for the weights C′ of one output row.
+  func blockWeight(_ weights: [Complex<Double>], row: Int, state: Int) -> Complex<Double> {
+    weights[state] * blockPowers[state * blocking.rows + row]
   }
 
-  /// (z_n^stride)^m for m < count, (N/2, count).
-  func powers(of stride: Int, count: Int) -> [Complex<Double>] {
-    var result = [Complex<Double>]()
-    result.reserveCapacity(poles.count * count)
-    for z in poles {
-      var base = Complex<Double>.one
-      for _ in 0..<stride { base *= z }
-      var power = Complex<Double>.one
-      for _ in 0..<count {
-        result.append(power)
-        power *= base
+  /// Fills Left from the weights C′ of one output row.
+  func fillLeft(weights: [Complex<Double>]) {
+    for row in 0..<blocking.rows {
+      for state in 0..<half {
+        let a = blockWeight(weights, row: row, state: state)
+        left[row * paddedStates + state] = rounded(2 * a.real)
+        left[row * paddedStates + half + state] = rounded(-2 * a.imaginary)
+        leftTransposed?[state * blocking.rows + row] = rounded(2 * a.real)
+        leftTransposed?[(half + state) * blocking.rows + row] = rounded(-2 * a.imaginary)
       }
     }
-    return result
   }
 
-  /// κ_n = (∂z/∂x)/z.
-  func logDerivative(_ n: Int) -> Complex<Double> {
-    switch discretization {
-    case .zeroOrderHold: return .one
-    case .bilinear:
-      let x = Complex(timeStep) * eigenvalues[n]
-      return .one / ((Complex<Double>.one - x / 2) * (Complex<Double>.one + x / 2))
-    }
+  /// ∂ℓ/∂Left = G·Rightᵀ and ∂ℓ/∂Right = Leftᵀ·G for the kernel gradient G of one row
+  /// (copied into `block`, zero beyond L).
+  func multiplyGradient(_ gradient: UnsafePointer<Scalar>) {
+    let (m, t) = (blocking.rows, blocking.width)
+    block.update(from: gradient, count: blocking.length)
+    SmallMatrixProduct.multiply(block, rightTransposed!, into: leftGradient!, m: m, n: paddedStates, k: t)
+    SmallMatrixProduct.multiply(leftTransposed!, block, into: rightGradient!, m: paddedStates, n: t, k: m)
   }
 
-  /// (∂φ/∂Λ, ∂φ/∂Δ) at state n.
-  func inputFactorDerivatives(_ n: Int) -> (eigenvalue: Complex<Double>, timeStep: Complex<Double>) {
-    let lambda = eigenvalues[n]
-    let x = Complex(timeStep) * lambda
-    switch discretization {
-    case .zeroOrderHold:
-      let e = Complex.exp(x)
-      return ((Complex(timeStep) * e * lambda - (e - .one)) / (lambda * lambda), e)
-    case .bilinear:
-      let denominator = Complex<Double>.one - x / 2
-      let squared = denominator * denominator
-      return (Complex(timeStep * timeStep / 2) / squared, .one / squared)
+  /// The L taps Left·Right into `destination`.
+  func multiplyLeftRight(into destination: UnsafeMutablePointer<Scalar>) {
+    let (m, t, length) = (blocking.rows, blocking.width, blocking.length)
+    if m * t == length {
+      SmallMatrixProduct.multiply(left, right, into: destination, m: m, n: t, k: paddedStates)
+    } else {
+      SmallMatrixProduct.multiply(left, right, into: block, m: m, n: t, k: paddedStates)
+      destination.update(from: block, count: length)
     }
   }
 }
