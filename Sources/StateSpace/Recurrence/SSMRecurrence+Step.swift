@@ -15,30 +15,37 @@ extension SSMRecurrence {
       "SSMRecurrence.step: expected an input of shape [\(batch), \(channels)] for this state, got \(input.shape)")
     var output = Tensor<Scalar>(zeros: [batch, outputChannels * channels])
     let (h, rowStride, stateStride, rowCount) = (channels, 2 * paddedHalf, stateStride, layout.count)
+    let scalarStride = rank * rank + rank
     state.storage.withUnsafeMutableBufferPointer { storage in
       let x = storage.baseAddress!
       coefficients.withUnsafeBufferPointer { coefficients in
-        input.withUnsafeBufferPointer { u in
-          output.withUnsafeMutableBufferPointer { y in
-            let (coefficients, u, y) = (coefficients.baseAddress!, u.baseAddress!, y.baseAddress!)
-            // One item is one (sequence, channel); a chunk must outweigh waking a thread.
-            Parallel.forEachChunk(of: batch * h, minimumChunk: 512) { items in
-              let accumulators = UnsafeMutablePointer<KernelLanes<Scalar>>.allocate(capacity: max(rank, 1))
-              defer { accumulators.deallocate() }
-              var (sequence, channel) = items.lowerBound.quotientAndRemainder(dividingBy: h)
-              for item in items {
-                let rows = coefficients + channel * rowCount * rowStride
-                let coordinates = x + item * stateStride
-                let outputs = y + sequence * outputChannels * h + channel
-                if rank == 0 {
-                  diagonalStep(rows: rows, state: coordinates, input: u[item], outputs: outputs)
-                } else {
-                  lowRankStep(
-                    rows: rows, state: coordinates, input: u[item], outputs: outputs,
-                    accumulators: accumulators)
+        contractionCoefficients.withUnsafeBufferPointer { scalars in
+          input.withUnsafeBufferPointer { u in
+            output.withUnsafeMutableBufferPointer { y in
+              let (coefficients, u, y) = (coefficients.baseAddress!, u.baseAddress!, y.baseAddress!)
+              let scalars = scalars.baseAddress
+              // One item is one (sequence, channel); a chunk must outweigh waking a thread.
+              Parallel.forEachChunk(of: batch * h, minimumChunk: 512) { items in
+                let workspace = UnsafeMutablePointer<Scalar>.allocate(capacity: max(rank, 1))
+                let accumulators = UnsafeMutablePointer<KernelLanes<Scalar>>.allocate(capacity: max(2 * rank, 1))
+                defer {
+                  workspace.deallocate()
+                  accumulators.deallocate()
                 }
-                channel += 1
-                if channel == h { (sequence, channel) = (sequence + 1, 0) }
+                var (sequence, channel) = items.lowerBound.quotientAndRemainder(dividingBy: h)
+                for item in items {
+                  let rows = coefficients + channel * rowCount * rowStride
+                  let outputs = y + sequence * outputChannels * h + channel
+                  if rank == 0 {
+                    diagonalStep(rows: rows, state: x + item * stateStride, input: u[item], outputs: outputs)
+                  } else {
+                    lowRankStep(
+                      rows: rows, contraction: scalars! + channel * scalarStride, state: x + item * stateStride,
+                      input: u[item], outputs: outputs, sums: workspace, accumulators: accumulators)
+                  }
+                  channel += 1
+                  if channel == h { (sequence, channel) = (sequence + 1, 0) }
+                }
               }
             }
           }
@@ -80,60 +87,55 @@ extension SSMRecurrence {
     if outputChannels == 2 { outputs[channels] = 2 * second.sum() }
   }
 
-  /// The O(N) Woodbury step (type documentation) for one (sequence, channel), in two passes
-  /// over the coordinates. The contractions s_r = 2·Re(P̄_r·x) of the new state are formed
-  /// while it is written and kept after the coordinates for the next step.
+  /// The O(N) Woodbury step in one pass (type documentation) for one (sequence, channel).
+  ///
+  /// - Parameters:
+  ///   - contraction: α (R×R) then β (R) of the channel.
+  ///   - state: The coordinates, then s (R) and q (R) of the current state.
+  ///   - sums: Scratch for σ = s + t (R).
+  ///   - accumulators: Scratch lanes for the new s and q of ranks ≥ 2 (2R).
   @inline(__always)
   private func lowRankStep(
-    rows: UnsafePointer<Scalar>, state x: UnsafeMutablePointer<Scalar>, input u: Scalar,
-    outputs: UnsafeMutablePointer<Scalar>, accumulators: UnsafeMutablePointer<KernelLanes<Scalar>>
+    rows: UnsafePointer<Scalar>, contraction: UnsafePointer<Scalar>,
+    state x: UnsafeMutablePointer<Scalar>, input u: Scalar, outputs: UnsafeMutablePointer<Scalar>,
+    sums sigma: UnsafeMutablePointer<Scalar>, accumulators: UnsafeMutablePointer<KernelLanes<Scalar>>
   ) {
     let p = paddedHalf
-    let contraction = x + 2 * p
-    let row = { (index: Int) in rows + index * 2 * p }
-    // x′ = E∘x − Σ_r P_r·s_r + 2B·u (in place) and t_r = 2·Re(W_r·x′).
-    for r in 0..<rank { accumulators[r] = KernelLanes<Scalar>() }
-    for n in Swift.stride(from: 0, to: p, by: KernelLanes<Scalar>.laneCount) {
-      let xr = KernelLaneMemory.load(x, n)
-      let xi = KernelLaneMemory.load(x, p + n)
-      let er = KernelLaneMemory.load(row(0), n)
-      let ei = KernelLaneMemory.load(row(0), p + n)
-      var real = er * xr - ei * xi + KernelLaneMemory.load(row(1), n) * u
-      var imaginary = er * xi + ei * xr + KernelLaneMemory.load(row(1), p + n) * u
-      for r in 0..<rank {
-        let pRow = row(layout.lowRank(r))
-        real -= KernelLaneMemory.load(pRow, n) * contraction[r]
-        imaginary -= KernelLaneMemory.load(pRow, p + n) * contraction[r]
-      }
-      KernelLaneMemory.store(real, x, n)
-      KernelLaneMemory.store(imaginary, x, p + n)
-      for r in 0..<rank {
-        let wRow = row(layout.woodbury(r))
-        accumulators[r] += KernelLaneMemory.load(wRow, n) * real
-        accumulators[r] -= KernelLaneMemory.load(wRow, p + n) * imaginary
-      }
-    }
+    let s = x + 2 * p
+    let q = s + rank
+    // σ_r = s_r + t_r with t_r = q_r + Σ_k α_rk·s_k + β_r·u.
     for r in 0..<rank {
-      contraction[r] = 2 * accumulators[r].sum()
-      accumulators[r] = KernelLanes<Scalar>()
+      var t = q[r] + contraction[rank * rank + r] * u
+      for k in 0..<rank { t += contraction[r * rank + k] * s[k] }
+      sigma[r] = s[r] + t
     }
-    // x ← D∘x′ − Σ_r (D∘P)_r·t_r, y_c = 2·Re(C_c·x), s_r = 2·Re(P̄_r·x).
+    for r in 1..<max(rank, 1) {
+      accumulators[2 * r] = KernelLanes<Scalar>()
+      accumulators[2 * r + 1] = KernelLanes<Scalar>()
+    }
+    let row = { (index: Int) in rows + index * 2 * p }
+    let (p0, v0, dp0, sigma0) = (row(layout.lowRank(0)), row(layout.woodbury(0)), row(layout.scaledLowRank(0)), sigma[0])
+    var (s0, q0) = (KernelLanes<Scalar>(), KernelLanes<Scalar>())
     var first = KernelLanes<Scalar>()
     var second = KernelLanes<Scalar>()
     for n in Swift.stride(from: 0, to: p, by: KernelLanes<Scalar>.laneCount) {
+      // x ← (D∘E)∘x + 2(D∘B)·u − Σ_r (D∘P)_r·σ_r.
       let xr = KernelLaneMemory.load(x, n)
       let xi = KernelLaneMemory.load(x, p + n)
-      let dr = KernelLaneMemory.load(row(2), n)
-      let di = KernelLaneMemory.load(row(2), p + n)
-      var real = dr * xr - di * xi
-      var imaginary = dr * xi + di * xr
-      for r in 0..<rank {
-        let dpRow = row(layout.scaledLowRank(r))
-        real -= KernelLaneMemory.load(dpRow, n) * contraction[r]
-        imaginary -= KernelLaneMemory.load(dpRow, p + n) * contraction[r]
+      let fr = KernelLaneMemory.load(row(0), n)
+      let fi = KernelLaneMemory.load(row(0), p + n)
+      var real = fr * xr - fi * xi + KernelLaneMemory.load(row(1), n) * u
+      var imaginary = fr * xi + fi * xr + KernelLaneMemory.load(row(1), p + n) * u
+      real -= KernelLaneMemory.load(dp0, n) * sigma0
+      imaginary -= KernelLaneMemory.load(dp0, p + n) * sigma0
+      for r in 1..<max(rank, 1) {
+        let dp = row(layout.scaledLowRank(r))
+        real -= KernelLaneMemory.load(dp, n) * sigma[r]
+        imaginary -= KernelLaneMemory.load(dp, p + n) * sigma[r]
       }
       KernelLaneMemory.store(real, x, n)
       KernelLaneMemory.store(imaginary, x, p + n)
+      // y_c = 2·Re(C_c·x), s_r = 2·Re(P̄_r·x), q_r = 2·Re((W∘E)_r·x) of the new state.
       let c = row(layout.firstOutput)
       first += KernelLaneMemory.load(c, n) * real
       first -= KernelLaneMemory.load(c, p + n) * imaginary
@@ -142,13 +144,25 @@ extension SSMRecurrence {
         second += KernelLaneMemory.load(c2, n) * real
         second -= KernelLaneMemory.load(c2, p + n) * imaginary
       }
-      for r in 0..<rank {
+      s0 += KernelLaneMemory.load(p0, n) * real
+      s0 += KernelLaneMemory.load(p0, p + n) * imaginary
+      q0 += KernelLaneMemory.load(v0, n) * real
+      q0 -= KernelLaneMemory.load(v0, p + n) * imaginary
+      for r in 1..<max(rank, 1) {
         let pRow = row(layout.lowRank(r))
-        accumulators[r] += KernelLaneMemory.load(pRow, n) * real
-        accumulators[r] += KernelLaneMemory.load(pRow, p + n) * imaginary
+        let vRow = row(layout.woodbury(r))
+        accumulators[2 * r] += KernelLaneMemory.load(pRow, n) * real
+        accumulators[2 * r] += KernelLaneMemory.load(pRow, p + n) * imaginary
+        accumulators[2 * r + 1] += KernelLaneMemory.load(vRow, n) * real
+        accumulators[2 * r + 1] -= KernelLaneMemory.load(vRow, p + n) * imaginary
       }
     }
-    for r in 0..<rank { contraction[r] = 2 * accumulators[r].sum() }
+    s[0] = 2 * s0.sum()
+    q[0] = 2 * q0.sum()
+    for r in 1..<max(rank, 1) {
+      s[r] = 2 * accumulators[2 * r].sum()
+      q[r] = 2 * accumulators[2 * r + 1].sum()
+    }
     outputs[0] = 2 * first.sum()
     if outputChannels == 2 { outputs[channels] = 2 * second.sum() }
   }

@@ -16,13 +16,17 @@ import RealModule
 ///
 ///       s = 2·Re(P̄·x),  x′ = E∘x − P·s + 2B·u,  t = 2·Re(W·x′),  x ← D∘x′ − (D∘P)·t.
 ///
+///   Expanding x′ inside t and x folds this into one pass over the coordinates:
+///   t = q + α·s + β·u with q = 2·Re((W∘E)·x), α_rs = −2·Re(W_r·P_s), β_r = 2·Re(W_r·2B), and
+///   x ← (D∘E)∘x + 2(D∘B)·u − (D∘P)·(s + t). The contractions s and q of the new state are
+///   accumulated while it is written and kept in the state for the next step.
 ///   C is recovered from the trained C̃ by solving (I − Ā^L)ᵀ·C = C̃ (paper Lemma C.3).
 /// - **S4D**: x ← Ā∘x + B̄·u with Ā, B̄ from zero-order hold or bilinear
 ///   (``SSMDiscretization``), and C used as is.
 ///
-/// The coefficients are computed once in Float64 and rounded; a step is then a few passes of
-/// eight-lane arithmetic over each channel's N/2 coordinates, with no allocation besides the
-/// output. Rebuild the recurrence after every parameter update.
+/// The coefficients are computed once in Float64 and rounded; a step is then one vectorised
+/// pass over each channel's N/2 coordinates, with no allocation besides the output. Rebuild
+/// the recurrence after every parameter update.
 public struct SSMRecurrence<Scalar: SSMScalar>: Sendable {
   /// H, the number of channels.
   public let channels: Int
@@ -35,6 +39,8 @@ public struct SSMRecurrence<Scalar: SSMScalar>: Sendable {
   /// Per channel, the coefficient planes (``CoefficientLayout``), each a real and an
   /// imaginary plane of `paddedHalf`.
   let coefficients: [Scalar]
+  /// S4 only, per channel: α (R×R, row-major) then β (R).
+  let contractionCoefficients: [Scalar]
   let layout: CoefficientLayout
 
   /// The running state of a batch: the stored half of every channel's state.
@@ -42,12 +48,13 @@ public struct SSMRecurrence<Scalar: SSMScalar>: Sendable {
     /// B, the number of sequences.
     public let batchSize: Int
     /// (B, H, stateStride): per (sequence, channel) the real and imaginary planes of the
-    /// coordinates, then (S4) the contractions s_r = 2·Re(P̄_r·x) of the current state.
+    /// coordinates, then (S4) the contractions s_r = 2·Re(P̄_r·x) and q_r = 2·Re((W_r∘E)·x)
+    /// of the current state.
     var storage: [Scalar]
   }
 
   /// The scalars per (sequence, channel) in ``State``.
-  var stateStride: Int { 2 * paddedHalf + rank }
+  var stateStride: Int { 2 * paddedHalf + 2 * rank }
 
   /// Builds the recurrence of a layer's parameters.
   ///
@@ -66,6 +73,7 @@ public struct SSMRecurrence<Scalar: SSMScalar>: Sendable {
     paddedHalf = (half + lanes - 1) / lanes * lanes
     layout = CoefficientLayout(outputChannels: outputChannels, rank: rank)
     var planes = [Scalar](repeating: 0, count: channels * layout.count * 2 * paddedHalf)
+    var scalars = [Scalar]()
     let outputRows: [Complex<Double>]
     switch parameters.structure {
     case .diagonalPlusLowRank:
@@ -74,7 +82,7 @@ public struct SSMRecurrence<Scalar: SSMScalar>: Sendable {
       outputRows = values.output
     }
     for channel in 0..<channels {
-      let rows = Self.channelCoefficients(
+      let (rows, channelScalars) = Self.channelCoefficients(
         values: values, structure: parameters.structure, channel: channel, outputRows: outputRows)
       for (index, row) in rows.enumerated() {
         let base = (channel * layout.count + index) * 2 * paddedHalf
@@ -83,8 +91,10 @@ public struct SSMRecurrence<Scalar: SSMScalar>: Sendable {
           planes[base + paddedHalf + n] = Scalar(value.imaginary)
         }
       }
+      scalars += channelScalars.map { Scalar($0) }
     }
     coefficients = planes
+    contractionCoefficients = scalars
   }
 
   /// A zero state for `batch` sequences.
@@ -93,10 +103,11 @@ public struct SSMRecurrence<Scalar: SSMScalar>: Sendable {
     return State(batchSize: batch, storage: Array(repeating: 0, count: batch * channels * stateStride))
   }
 
-  /// The coefficient rows of one channel in Float64, in ``CoefficientLayout`` order.
+  /// The coefficient rows of one channel in Float64, in ``CoefficientLayout`` order, and (S4)
+  /// the contraction coefficients α (R×R) and β (R).
   private static func channelCoefficients(
     values: SSMComplexValues, structure: SSMStructure, channel: Int, outputRows: [Complex<Double>]
-  ) -> [[Complex<Double>]] {
+  ) -> (rows: [[Complex<Double>]], scalars: [Double]) {
     let half = values.half
     let outputs = (0..<values.outputChannels).map { c in
       Array(outputRows[((c * values.channels + channel) * half)..<((c * values.channels + channel + 1) * half)])
@@ -107,42 +118,52 @@ public struct SSMRecurrence<Scalar: SSMScalar>: Sendable {
     switch structure {
     case .diagonal(let discretization):
       let factors = DiagonalDiscretization(values: values, channel: channel, discretization: discretization)
-      return [factors.poles, zip(factors.inputFactors, b).map { $0 * $1 }] + outputs
+      return ([factors.poles, zip(factors.inputFactors, b).map { $0 * $1 }] + outputs, [])
     case .diagonalPlusLowRank(let rank):
       let twoOverDelta = Complex(2 / delta)
       let e = lambda.map { twoOverDelta + $0 }
       let d = lambda.map { Complex<Double>.one / (twoOverDelta - $0) }
       let p = (0..<rank).map { Array(values.lowRank($0, ofChannel: channel)) }
-      // M = I + 2·Re(Pᴴ·D·P), inverted in Float64.
+      let twoB = b.map { Complex(2) * $0 }
+      // M = I + 2·Re(Pᴴ·D·P), inverted in Float64; W = M⁻¹·(P̄∘D).
       var solver = SmallComplexInverse(size: rank)
       solver.invertIdentityPlus { r, s in
         Complex(2 * (0..<half).reduce(Complex<Double>.zero) { $0 + p[r][$1].conjugate * d[$1] * p[s][$1] }.real)
       }
-      let w = (0..<rank).map { s in
+      let w = (0..<rank).map { r in
         (0..<half).map { n in
-          (0..<rank).reduce(Complex<Double>.zero) { $0 + Complex(solver.inverse[s * rank + $1].real) * p[$1][n].conjugate * d[n] }
+          (0..<rank).reduce(Complex<Double>.zero) {
+            $0 + Complex(solver.inverse[r * rank + $1].real) * p[$1][n].conjugate * d[n]
+          }
         }
       }
-      let dp = p.map { row in zip(d, row).map { $0 * $1 } }
-      return [e, b.map { Complex(2) * $0 }, d] + outputs + p + w + dp
+      func twiceRealDot(_ a: [Complex<Double>], _ b: [Complex<Double>]) -> Double {
+        2 * zip(a, b).reduce(Complex<Double>.zero) { $0 + $1.0 * $1.1 }.real
+      }
+      let alpha = (0..<rank).flatMap { r in (0..<rank).map { s in -twiceRealDot(w[r], p[s]) } }
+      let beta = (0..<rank).map { r in twiceRealDot(w[r], twoB) }
+      let rows =
+        [zip(d, e).map { $0 * $1 }, zip(d, twoB).map { $0 * $1 }] + outputs + p
+        + w.map { row in zip(row, e).map { $0 * $1 } } + p.map { row in zip(d, row).map { $0 * $1 } }
+      return (rows, alpha + beta)
     }
   }
 }
 
 /// The order of a channel's coefficient rows in ``SSMRecurrence``:
-/// S4D — Ā, B̄, C_1…C_c; S4 — E, 2B, D, C_1…C_c, P_1…P_R, W_1…W_R, (D∘P)_1…(D∘P)_R.
+/// S4D — Ā, B̄, C_1…C_c; S4 — D∘E, 2(D∘B), C_1…C_c, P_1…P_R, (W∘E)_1…(W∘E)_R, (D∘P)_1…(D∘P)_R.
 struct CoefficientLayout: Sendable {
   let outputChannels: Int
   let rank: Int
 
   /// The number of rows per channel.
-  var count: Int { rank == 0 ? 2 + outputChannels : 3 + outputChannels + 3 * rank }
+  var count: Int { 2 + outputChannels + 3 * rank }
   /// The first output row C_1.
-  var firstOutput: Int { rank == 0 ? 2 : 3 }
+  var firstOutput: Int { 2 }
   /// The row of P_r.
-  func lowRank(_ r: Int) -> Int { 3 + outputChannels + r }
-  /// The row of W_r.
-  func woodbury(_ r: Int) -> Int { 3 + outputChannels + rank + r }
+  func lowRank(_ r: Int) -> Int { 2 + outputChannels + r }
+  /// The row of (W∘E)_r.
+  func woodbury(_ r: Int) -> Int { 2 + outputChannels + rank + r }
   /// The row of (D∘P)_r.
-  func scaledLowRank(_ r: Int) -> Int { 3 + outputChannels + 2 * rank + r }
+  func scaledLowRank(_ r: Int) -> Int { 2 + outputChannels + 2 * rank + r }
 }
