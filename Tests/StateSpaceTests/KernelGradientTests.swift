@@ -87,3 +87,22 @@ extension KernelGradientTests {
     for (name, error) in errors { #expect(error < 1e-6, "\(name): relative error \(error)") }
   }
 }
+
+extension KernelGradientTests {
+  /// `kernel(length:)` and `kernelGradients(_:)` end to end (including the FFT adjoint and
+  /// the Nyquist node), for S4 and both S4D discretizations.
+  @Test(arguments: [SSMStructure.diagonalPlusLowRank(rank: 1), .diagonal(.zeroOrderHold), .diagonal(.bilinear)])
+  func kernelGradientsMatchCentralDifferences(structure: SSMStructure) {
+    let parameters = randomSSMParameters(
+      structure: structure, channels: 4, sharedCopies: 2, half: 4, outputChannels: 2, seed: 5)
+    let length = 16
+    var generator = SeededGenerator(seed: 55)
+    let seed = Tensor<Double>.randomNormal(shape: [2, 4, length], using: &generator)
+    func loss(_ p: SSMParameters<Double>) -> Double {
+      zip(p.kernel(length: length).scalars, seed.scalars).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+    let errors = gradientCheckError(parameters.kernelGradients(seed), at: parameters, loss: loss)
+    #expect(errors.count == parameters.namedTensors.count)
+    for (name, error) in errors { #expect(error < 1e-6, "\(name): relative error \(error)") }
+  }
+}

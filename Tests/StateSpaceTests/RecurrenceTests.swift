@@ -37,13 +37,32 @@ struct RecurrenceTests {
     return (0..<length).map { _ in (0..<width).map { _ in generator.nextStandardNormal() } }
   }
 
-  @Test func s4StepMatchesTheDenseHiPPOConvolution() throws {
+  /// LegS (rank 1) and shifted LegT (rank 2) against the dense real HiPPO recurrence.
+  @Test(arguments: [HiPPOMeasure.legendreScaled, .legendreTranslated])
+  func s4StepMatchesTheDenseHiPPOConvolution(measure: HiPPOMeasure) throws {
     let length = 1024
-    let example = HiPPOKernelCase(measure: .legendreScaled, stateSize: 64, length: length, timeStep: 0.01, seed: 8)
+    let example = HiPPOKernelCase(measure: measure, stateSize: 64, length: length, timeStep: 0.01, seed: 8)
     let input = randomInput(length: length, width: 2, seed: 4)
     let expected = convolve(input: input, kernel: example.denseKernel, batch: 2, channels: 1, outputChannels: 1)
     let recurrence = try SSMRecurrence(parameters: try example.parameters(as: Float.self), kernelLength: length)
     let output = runRecurrence(recurrence, input: input, batch: 2)
+    #expect(relativeError(output.flatMap { $0 }, reference: expected.flatMap { $0 }) < 1e-4)
+  }
+
+  /// Several channels, shared copies and two outputs: the step with C recovered from C̃
+  /// against the convolution with the DPLR kernel of the same parameters.
+  @Test func s4StepMatchesItsKernel() throws {
+    let length = 1024
+    let configuration = SSMConfiguration(
+      channels: 4, stateSize: 16, sharedCopies: 2, outputChannels: 2, kernelLength: length)
+    var generator = SeededGenerator(seed: 29)
+    let exact = try SSMParameters<Double>(configuration: configuration, generator: &generator)
+    let input = randomInput(length: length, width: 2 * 4, seed: 9)
+    let expected = convolve(
+      input: input, kernel: exact.kernel(length: length).scalars, batch: 2, channels: 4, outputChannels: 2)
+    var floatGenerator = SeededGenerator(seed: 29)
+    let parameters = try SSMParameters<Float>(configuration: configuration, generator: &floatGenerator)
+    let output = runRecurrence(try SSMRecurrence(parameters: parameters, kernelLength: length), input: input, batch: 2)
     #expect(relativeError(output.flatMap { $0 }, reference: expected.flatMap { $0 }) < 1e-4)
   }
 
