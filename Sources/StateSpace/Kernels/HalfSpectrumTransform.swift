@@ -10,14 +10,16 @@ import RealModule
 ///
 ///     A_k = (X_k + conj X_{M−k})/2,   B_k = (X_k − conj X_{M−k})·W^{−k}/2.
 ///
-/// The complex transform is an iterative radix-2 FFT with precomputed twiddles; rows run in
-/// parallel. The kernel's cost is dominated by its Cauchy sums, not by this transform.
+/// The complex transform is an iterative radix-2 FFT with precomputed twiddles, laid out per
+/// stage so that the butterflies of a stage run over lane vectors; rows run in parallel. The
+/// kernel's cost is dominated by its Cauchy sums, not by this transform.
 struct HalfSpectrumTransform<Scalar: SSMScalar>: Sendable {
   /// L.
   let length: Int
   /// M = L/2, the complex transform length.
   let half: Int
-  /// e^{−2πi·j/M} for j < M/2, real and imaginary parts.
+  /// Per stage of butterfly half-width h = 1, 2, 4, …, M/2, starting at offset h − 1:
+  /// e^{−2πi·j/(2h)} for j < h, real and imaginary parts.
   private let twiddleReal: [Scalar]
   private let twiddleImaginary: [Scalar]
   /// W^k = e^{−2πi·k/L} for k < M, real and imaginary parts.
@@ -34,8 +36,19 @@ struct HalfSpectrumTransform<Scalar: SSMScalar>: Sendable {
     self.length = length
     half = length / 2
     let m = half
-    twiddleReal = (0..<max(m / 2, 1)).map { Scalar(Double.cos(-2 * .pi * Double($0) / Double(m))) }
-    twiddleImaginary = (0..<max(m / 2, 1)).map { Scalar(Double.sin(-2 * .pi * Double($0) / Double(m))) }
+    var twiddleReal = [Scalar]()
+    var twiddleImaginary = [Scalar]()
+    var width = 1
+    while width < m {
+      for j in 0..<width {
+        let angle = -Double.pi * Double(j) / Double(width)
+        twiddleReal.append(Scalar(Double.cos(angle)))
+        twiddleImaginary.append(Scalar(Double.sin(angle)))
+      }
+      width *= 2
+    }
+    self.twiddleReal = twiddleReal
+    self.twiddleImaginary = twiddleImaginary
     postReal = (0..<m).map { Scalar(Double.cos(-2 * .pi * Double($0) / Double(length))) }
     postImaginary = (0..<m).map { Scalar(Double.sin(-2 * .pi * Double($0) / Double(length))) }
     var bits = 0
@@ -137,28 +150,47 @@ struct HalfSpectrumTransform<Scalar: SSMScalar>: Sendable {
   /// The in-place radix-2 transform of bit-reversed input (the inverse without scaling).
   @inline(__always)
   private func transform(_ real: inout [Scalar], _ imaginary: inout [Scalar], inverse: Bool) {
+    typealias Lanes = KernelLanes<Scalar>
     let m = half
+    let width = Lanes.laneCount
     let sign: Scalar = inverse ? -1 : 1
     real.withUnsafeMutableBufferPointer { re in
       imaginary.withUnsafeMutableBufferPointer { im in
         twiddleReal.withUnsafeBufferPointer { tr in
           twiddleImaginary.withUnsafeBufferPointer { ti in
-            var size = 2
-            while size <= m {
-              let halfSize = size / 2
-              let step = m / size
-              for start in stride(from: 0, to: m, by: size) {
-                for j in 0..<halfSize {
-                  let (wr, wi) = (tr[j * step], sign * ti[j * step])
-                  let (a, b) = (start + j, start + j + halfSize)
-                  let (br, bi) = (re[b] * wr - im[b] * wi, re[b] * wi + im[b] * wr)
-                  re[b] = re[a] - br
-                  im[b] = im[a] - bi
-                  re[a] += br
-                  im[a] += bi
+            let (re, im, tr, ti) = (re.baseAddress!, im.baseAddress!, tr.baseAddress!, ti.baseAddress!)
+            var halfSize = 1
+            while halfSize < m {
+              let (stageReal, stageImaginary) = (tr + halfSize - 1, ti + halfSize - 1)
+              for start in stride(from: 0, to: m, by: 2 * halfSize) {
+                let (a, b) = (start, start + halfSize)
+                if halfSize >= width {
+                  for j in stride(from: 0, to: halfSize, by: width) {
+                    let wr = Lanes(loadingFrom: stageReal + j)
+                    let wi = sign * Lanes(loadingFrom: stageImaginary + j)
+                    let xr = Lanes(loadingFrom: re + b + j)
+                    let xi = Lanes(loadingFrom: im + b + j)
+                    let br = xr * wr - xi * wi
+                    let bi = xr * wi + xi * wr
+                    let ar = Lanes(loadingFrom: re + a + j)
+                    let ai = Lanes(loadingFrom: im + a + j)
+                    (ar - br).store(to: re + b + j)
+                    (ai - bi).store(to: im + b + j)
+                    (ar + br).store(to: re + a + j)
+                    (ai + bi).store(to: im + a + j)
+                  }
+                } else {
+                  for j in 0..<halfSize {
+                    let (wr, wi) = (stageReal[j], sign * stageImaginary[j])
+                    let (br, bi) = (re[b + j] * wr - im[b + j] * wi, re[b + j] * wi + im[b + j] * wr)
+                    re[b + j] = re[a + j] - br
+                    im[b + j] = im[a + j] - bi
+                    re[a + j] += br
+                    im[a + j] += bi
+                  }
                 }
               }
-              size *= 2
+              halfSize *= 2
             }
           }
         }
