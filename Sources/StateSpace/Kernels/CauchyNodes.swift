@@ -1,8 +1,5 @@
 import RealModule
 
-/// The lane type of the vectorised kernel loops: eight nodes (or states) at a time.
-typealias KernelLanes<Scalar: SSMScalar> = Scalar._KernelLanes
-
 /// The frequency nodes of a length-L S4 kernel, as the Cauchy sums see them.
 ///
 /// The kernel's spectrum is needed at the rfft nodes ω_k = exp(−2πi·k/L), k = 0…L/2. The
@@ -41,25 +38,5 @@ struct CauchyNodes<Scalar: SSMScalar> {
     var s = [Scalar](repeating: 0, count: paddedCount)
     for k in 0..<count { s[k] = Scalar(2 * Double.tan(Double.pi * Double(k) / Double(length))) }
     self.s = s
-  }
-}
-
-/// Unaligned loads and stores of a lane vector at an offset, for the kernel loops.
-enum KernelLaneMemory {
-  @inline(__always)
-  static func load<Scalar: SSMScalar>(_ base: UnsafePointer<Scalar>, _ offset: Int) -> KernelLanes<Scalar> {
-    KernelLanes<Scalar>(loadingFrom: base + offset)
-  }
-
-  @inline(__always)
-  static func load<Scalar: SSMScalar>(_ base: UnsafeMutablePointer<Scalar>, _ offset: Int) -> KernelLanes<Scalar> {
-    KernelLanes<Scalar>(loadingFrom: base + offset)
-  }
-
-  @inline(__always)
-  static func store<Scalar: SSMScalar>(
-    _ value: KernelLanes<Scalar>, _ base: UnsafeMutablePointer<Scalar>, _ offset: Int
-  ) {
-    value.store(to: base + offset)
   }
 }

@@ -1,4 +1,4 @@
-/// The conjugate-symmetric Cauchy sums of one channel, vectorised over eight nodes at a time.
+/// The conjugate-symmetric Cauchy sums of one channel, vectorised over nodes (``KernelLanes``).
 ///
 /// For each sum j and node z = i·s (``CauchyNodes``) the kernel needs
 ///
@@ -21,7 +21,7 @@ enum CauchySums {
   /// r_j(z_k) for every sum j and node k.
   ///
   /// - Parameters:
-  ///   - nodes: s_k, `paddedCount` values (a multiple of eight).
+  ///   - nodes: s_k, `paddedCount` values (a multiple of the lane count).
   ///   - constants: Per state: α, α², 2α, β, then (p_j, q_j) for every sum
   ///     (``DPLRChannelTerms/forwardConstants(as:)``).
   ///   - half: N/2, the number of states.

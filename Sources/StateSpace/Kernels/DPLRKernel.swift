@@ -23,7 +23,7 @@ enum DPLRKernel {
     let padded = nodes.paddedCount
     var spectrum = Tensor<Complex<Scalar>>(shape: [c, h, bins], repeating: .zero)
     spectrum.withUnsafeMutableBufferPointer { spectrum in
-      let rows = UncheckedSendable(spectrum.baseAddress!)
+      let rows = spectrum.baseAddress!
       nodes.s.withUnsafeBufferPointer { s in
         Parallel.forEachChunk(of: h) { channels in
           var planes = [Scalar](repeating: 0, count: layout.count * 2 * padded)
@@ -42,7 +42,7 @@ enum DPLRKernel {
                   planes: planes.baseAddress!, nodes: s.baseAddress!, paddedCount: padded,
                   layout: layout, into: spectra.baseAddress!)
                 for output in 0..<c {
-                  let row = rows.value + (output * h + channel) * bins
+                  let row = rows + (output * h + channel) * bins
                   let plane = spectra.baseAddress! + output * 2 * padded
                   for k in 0..<nodes.count {
                     row[k] = Complex(plane[k], plane[padded + k])

@@ -1,10 +1,37 @@
+/// The lane vector of the kernel loops: four (baseline build) or eight (tuned build) nodes or
+/// states at a time.
+typealias KernelLanes<Scalar: SSMScalar> = Scalar._KernelLanes
+
+/// Unaligned loads and stores of a lane vector at an offset, for the kernel loops.
+enum KernelLaneMemory {
+  @inline(__always)
+  static func load<Scalar: SSMScalar>(_ base: UnsafePointer<Scalar>, _ offset: Int) -> KernelLanes<Scalar> {
+    KernelLanes<Scalar>(loadingFrom: base + offset)
+  }
+
+  @inline(__always)
+  static func load<Scalar: SSMScalar>(_ base: UnsafeMutablePointer<Scalar>, _ offset: Int) -> KernelLanes<Scalar> {
+    KernelLanes<Scalar>(loadingFrom: base + offset)
+  }
+
+  @inline(__always)
+  static func store<Scalar: SSMScalar>(
+    _ value: KernelLanes<Scalar>, _ base: UnsafeMutablePointer<Scalar>, _ offset: Int
+  ) {
+    value.store(to: base + offset)
+  }
+}
+
 /// A vector of lanes for the kernel loops, with its arithmetic resolved to a concrete SIMD type.
 ///
-/// Generic code that uses `SIMD8<Scalar>` directly calls the SIMD protocol's generic,
-/// element-by-element operators even after specialisation, and LLVM then re-vectorises the
-/// scalar code only partly (shuffles, scalar `mulss`, spills). Routing the loops through this
-/// protocol makes every operation a witness that, once specialised, is the concrete SIMD
-/// type's vector instruction. An implementation detail of ``SSMScalar``.
+/// Generic code over `SIMD4<Scalar>` resolves its arithmetic to the SIMD protocol's generic,
+/// element-by-element implementations; after specialisation LLVM usually re-vectorises them,
+/// but not reliably in the kernels' long expressions. Routing the loops through this protocol
+/// makes every operation a witness that, once specialised, is the concrete type's vector
+/// instruction. (Separately, an accumulation `a += p·x − q·y` written as one expression sets
+/// off LLVM's complex-multiplication matching on SSE, which produces shuffles and scalar code;
+/// the loops therefore write one product per statement.) An implementation detail of
+/// ``SSMScalar``.
 public protocol _SSMKernelLanes: Sendable {
   /// The scalar of one lane.
   associatedtype LaneScalar

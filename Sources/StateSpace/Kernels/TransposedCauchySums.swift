@@ -21,7 +21,7 @@
 /// Nodes are processed in blocks that stay in L1 (the node gradients of a block are reused by
 /// every state); lanes are reduced into Float64 totals at the end of each block.
 enum TransposedCauchySums {
-  /// The node block length (a multiple of eight).
+  /// The node block length (a multiple of every lane count).
   static let blockLength = 512
 
   /// S₁…S₄ for every state n and sum j.
