@@ -51,6 +51,26 @@ public struct Tensor<Scalar: Sendable>: Sendable {
     self.scalars = try (0..<Tensor.scalarCount(of: shape)).map(body)
   }
 
+  /// Creates a tensor whose scalars `initializer` writes into uninitialised storage, saving
+  /// the pass that would fill it with a placeholder first.
+  ///
+  /// - Parameters:
+  ///   - shape: The extent of each axis.
+  ///   - initializer: Must initialise every one of the `shape.reduce(1, *)` scalars.
+  public init(
+    shape: [Int], unsafeUninitializedScalars initializer: (UnsafeMutableBufferPointer<Scalar>) -> Void
+  ) {
+    precondition(
+      shape.allSatisfy { $0 >= 0 },
+      "Tensor(shape:unsafeUninitializedScalars:): negative extent in shape \(shape)")
+    let count = Tensor.scalarCount(of: shape)
+    self.shape = shape
+    self.scalars = [Scalar](unsafeUninitializedCapacity: count) { buffer, initializedCount in
+      initializer(UnsafeMutableBufferPointer(rebasing: buffer[0..<count]))
+      initializedCount = count
+    }
+  }
+
   /// The number of axes.
   public var rank: Int { shape.count }
 
