@@ -1,0 +1,136 @@
+import Numerics
+import StateSpace
+import Testing
+import _TestSupport
+
+/// The batched real FFT against direct Float64 Fourier sums.
+@Suite struct FFTTests {
+  static let lengths = (1...12).map { 1 << $0 }
+
+  /// Random rows of `shape` as both the tested scalar type and the exact Float64 values it holds.
+  static func randomSignals<T: FFTScalar>(_: T.Type, shape: [Int], seed: UInt64) -> Tensor<T> {
+    var generator = SeededGenerator(seed: seed)
+    return Tensor<T>.randomNormal(shape: shape, using: &generator)
+  }
+
+  func forwardMatchesTheDefinition<T: FFTScalar>(_: T.Type, length: Int, tolerance: Double) {
+    let rows = 3
+    let signals = Self.randomSignals(T.self, shape: [rows, length], seed: UInt64(length))
+    let spectra = RealFFT<T>(length: length).forward(signals)
+    #expect(spectra.shape == [rows, length / 2 + 1])
+    for row in 0..<rows {
+      let x = Array(signals.scalars[(row * length)..<((row + 1) * length)])
+      let bins = length / 2 + 1
+      let actual = spectra.scalars[(row * bins)..<((row + 1) * bins)].map {
+        Complex(Double($0.real), Double($0.imaginary))
+      }
+      #expect(relativeError(actual, reference: NaiveFourier.halfSpectrum(x)) <= tolerance)
+    }
+  }
+
+  @Test(arguments: lengths)
+  func forwardMatchesTheDefinitionInFloat(length: Int) {
+    forwardMatchesTheDefinition(Float.self, length: length, tolerance: 1e-5)
+  }
+
+  @Test(arguments: lengths)
+  func forwardMatchesTheDefinitionInDouble(length: Int) {
+    forwardMatchesTheDefinition(Double.self, length: length, tolerance: 1e-13)
+  }
+
+  /// Random half spectra with nonzero imaginary parts in bins 0 and n/2, which the inverse
+  /// must ignore.
+  func inverseMatchesTheDefinition<T: FFTScalar>(_: T.Type, length: Int, tolerance: Double) {
+    let rows = 2
+    let bins = length / 2 + 1
+    let parts = Self.randomSignals(T.self, shape: [rows, bins, 2], seed: UInt64(length) + 100)
+    let spectra = Tensor<Complex<T>>(
+      shape: [rows, bins], scalars: (0..<(rows * bins)).map { Complex(parts.scalars[2 * $0], parts.scalars[2 * $0 + 1]) })
+    let signals = RealFFT<T>(length: length).inverse(spectra)
+    #expect(signals.shape == [rows, length])
+    for row in 0..<rows {
+      let spectrum = spectra.scalars[(row * bins)..<((row + 1) * bins)].map {
+        Complex(Double($0.real), Double($0.imaginary))
+      }
+      let expected = NaiveFourier.inverseHalfSpectrum(spectrum, length: length)
+      let actual = Array(signals.scalars[(row * length)..<((row + 1) * length)])
+      #expect(relativeError(actual, reference: expected) <= tolerance)
+    }
+  }
+
+  @Test(arguments: lengths)
+  func inverseMatchesTheDefinitionInFloat(length: Int) {
+    inverseMatchesTheDefinition(Float.self, length: length, tolerance: 1e-5)
+  }
+
+  @Test(arguments: lengths)
+  func inverseMatchesTheDefinitionInDouble(length: Int) {
+    inverseMatchesTheDefinition(Double.self, length: length, tolerance: 1e-13)
+  }
+
+  @Test(arguments: lengths + [1 << 16])
+  func roundTripAndParsevalInFloat(length: Int) {
+    let signals = Self.randomSignals(Float.self, shape: [5, length], seed: UInt64(length) + 7)
+    let fft = RealFFT<Float>(length: length)
+    let spectra = fft.forward(signals)
+    #expect(relativeError(fft.inverse(spectra).scalars, reference: signals.scalars.map(Double.init)) <= 1e-6)
+    // Parseval for the half spectrum: Σ x² = (|X_0|² + |X_{n/2}|² + 2·Σ_{0<k<n/2} |X_k|²)/n.
+    let bins = length / 2 + 1
+    for row in 0..<5 {
+      let energy = signals.scalars[(row * length)..<((row + 1) * length)].reduce(0.0) { $0 + Double($1) * Double($1) }
+      var spectral = 0.0
+      for k in 0..<bins {
+        let x = spectra.scalars[row * bins + k]
+        let magnitude = Double(x.real) * Double(x.real) + Double(x.imaginary) * Double(x.imaginary)
+        spectral += (k == 0 || k == bins - 1 ? 1 : 2) * magnitude
+      }
+      #expect(abs(spectral / Double(length) - energy) <= 1e-5 * energy)
+    }
+  }
+
+  @Test func roundTripInDoubleAtTheLargestLengths() {
+    for length in [1 << 20, 1 << 22] {
+      let signals = Self.randomSignals(Double.self, shape: [length], seed: 3)
+      let fft = RealFFT<Double>(length: length)
+      #expect(relativeError(fft.inverse(fft.forward(signals)).scalars, reference: signals.scalars) <= 1e-12)
+    }
+  }
+
+  /// Every row of a batch is transformed on its own, whatever the batch's rank and size
+  /// (including sizes that leave a partial block of lanes).
+  @Test(arguments: [[64], [1, 64], [17, 64], [3, 5, 64], [2, 33, 256], [40, 8]])
+  func batchesOfAnyShapeMatchRowByRowTransforms(shape: [Int]) {
+    let length = shape.last!
+    let signals = Self.randomSignals(Float.self, shape: shape, seed: UInt64(shape.reduce(1, *)))
+    let fft = RealFFT<Float>(length: length)
+    let spectra = fft.forward(signals)
+    let bins = length / 2 + 1
+    #expect(spectra.shape == Array(shape.dropLast()) + [bins])
+    let rows = signals.scalarCount / length
+    for row in 0..<rows {
+      let x = Array(signals.scalars[(row * length)..<((row + 1) * length)])
+      let actual = spectra.scalars[(row * bins)..<((row + 1) * bins)].map {
+        Complex(Double($0.real), Double($0.imaginary))
+      }
+      #expect(relativeError(actual, reference: NaiveFourier.halfSpectrum(x)) <= 1e-5)
+    }
+    let back = fft.inverse(spectra)
+    #expect(back.shape == shape)
+    #expect(relativeError(back.scalars, reference: signals.scalars.map(Double.init)) <= 1e-6)
+  }
+
+  @Test func nonPowerOfTwoLengthTraps() async {
+    await #expect(processExitsWith: .failure) { _ = RealFFT<Float>(length: 96) }
+    await #expect(processExitsWith: .failure) { _ = RealFFT<Float>(length: 1) }
+    await #expect(processExitsWith: .failure) { _ = RealFFT<Double>(length: 1 << 23) }
+  }
+
+  @Test func mismatchedLastAxisTraps() async {
+    await #expect(processExitsWith: .failure) {
+      _ = RealFFT<Float>(length: 16).forward(Tensor(zeros: [4, 32]))
+    }
+    await #expect(processExitsWith: .failure) {
+      _ = RealFFT<Float>(length: 16).inverse(Tensor(zeros: [4, 16]))
+    }
+  }
+}
