@@ -1,11 +1,13 @@
 /// The benchmark suites, in the order `s4-bench` runs them by default.
 enum BenchmarkSuiteKind: String, CaseIterable {
+  case fft
   case gemm
   case kernel
 
   /// One line saying what the suite measures.
   var title: String {
     switch self {
+    case .fft: "Batched real FFT and the FFT convolution of an S4 layer"
     case .gemm: "OpenBLAS SGEMM throughput"
     case .kernel: "S4 and S4D convolution kernels (forward, backward) and recurrent steps"
     }
@@ -13,6 +15,7 @@ enum BenchmarkSuiteKind: String, CaseIterable {
 
   func run(_ context: inout BenchmarkContext) {
     switch self {
+    case .fft: FFTSuite.run(&context)
     case .gemm: GEMMSuite.run(&context)
     case .kernel: KernelSuite.run(&context)
     }
