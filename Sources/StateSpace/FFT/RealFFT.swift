@@ -36,7 +36,7 @@ public struct RealFFT<Scalar: FFTScalar>: Sendable {
       "RealFFT.forward: signals of shape \(signals.shape) do not end in the plan's length \(length)")
     let bins = length / 2 + 1
     let rows = signals.scalarCount / length
-    return Tensor(shape: Array(signals.shape.dropLast()) + [bins], writing: { spectra in
+    return Tensor(shape: Array(signals.shape.dropLast()) + [bins], unsafeUninitializedScalars: { spectra in
       signals.withUnsafeBufferPointer { signals in
         plan.forward(rows: rows, signals: signals.baseAddress!, spectra: spectra.baseAddress!)
       }
@@ -57,23 +57,10 @@ public struct RealFFT<Scalar: FFTScalar>: Sendable {
       spectra.rank >= 1 && spectra.shape.last == bins,
       "RealFFT.inverse: spectra of shape \(spectra.shape) do not end in n/2 + 1 = \(bins) bins (n = \(length))")
     let rows = spectra.scalarCount / bins
-    return Tensor(shape: Array(spectra.shape.dropLast()) + [length], writing: { signals in
+    return Tensor(shape: Array(spectra.shape.dropLast()) + [length], unsafeUninitializedScalars: { signals in
       spectra.withUnsafeBufferPointer { spectra in
         plan.inverse(rows: rows, spectra: spectra.baseAddress!, signals: signals.baseAddress!)
       }
     })
-  }
-}
-
-extension Tensor {
-  /// A tensor whose scalars `initializer` writes into uninitialised storage (every one of
-  /// them), saving the pass that would fill it with a placeholder first.
-  init(shape: [Int], writing initializer: (UnsafeMutableBufferPointer<Scalar>) -> Void) {
-    let count = Tensor.scalarCount(of: shape)
-    let scalars = [Scalar](unsafeUninitializedCapacity: count) { buffer, initializedCount in
-      initializer(UnsafeMutableBufferPointer(rebasing: buffer[0..<count]))
-      initializedCount = count
-    }
-    self.init(shape: shape, scalars: scalars)
   }
 }
