@@ -8,7 +8,7 @@ extension DPLRKernel {
   @specialized(where Scalar == Double)
   static func forward<Scalar: SSMScalar>(_ parameters: SSMParameters<Scalar>, length: Int) -> Tensor<Scalar> {
     let nodes = CauchyNodes<Scalar>(length: length)
-    return HalfSpectrumTransform<Scalar>(length: length).inverse(spectrum(parameters, nodes: nodes))
+    return RealFFT<Scalar>(length: length).inverse(spectrum(parameters, nodes: nodes))
   }
 
   /// The gradients of ℓ = Σ G·K with respect to every parameter, for K = ``forward(_:length:)``.
@@ -45,7 +45,7 @@ extension DPLRKernel {
       "S4 kernel backward: the kernel gradient must have shape [\(c), \(h), L], got \(kernelGradient.shape)")
     let length = kernelGradient.shape[2]
     let nodes = CauchyNodes<Scalar>(length: length)
-    var spectrumGradient = HalfSpectrumTransform<Scalar>(length: length).forward(kernelGradient)
+    var spectrumGradient = RealFFT<Scalar>(length: length).forward(kernelGradient)
     spectrumGradient.withUnsafeMutableBufferPointer { gradient in
       let bins = nodes.count + 1
       for index in gradient.indices {

@@ -3,7 +3,7 @@
 ///
 /// Generic code over this protocol is specialised for both types (`@specialized`), so callers
 /// that are themselves generic reach the vectorised loops through one type check.
-public protocol SSMScalar: ComplexBLASRealType, LinearAlgebraScalar, SIMDScalar, Codable {
+public protocol SSMScalar: ComplexBLASRealType, LinearAlgebraScalar, FFTScalar {
   /// Implementation detail: the lane vector of the kernel loops (see `_SSMKernelLanes`).
   associatedtype _KernelLanes: _SSMKernelLanes where _KernelLanes.LaneScalar == Self
 }
