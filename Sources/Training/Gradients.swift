@@ -22,19 +22,3 @@ public struct Gradients<Scalar: DifferentiableScalar> {
   /// The number of parameters with a gradient.
   public var parameterCount: Int { parameters.count }
 }
-
-extension Tensor where Scalar: DifferentiableScalar {
-  /// The elementwise sum of two tensors of the same shape.
-  @specialized(where Scalar == Float)
-  @specialized(where Scalar == Double)
-  func adding(_ other: Tensor) -> Tensor {
-    precondition(shape == other.shape, "adding: shapes \(shape) and \(other.shape) differ")
-    var result = self
-    result.withUnsafeMutableBufferPointer { r in
-      other.withUnsafeBufferPointer { o in
-        for i in r.indices { r[i] += o[i] }
-      }
-    }
-    return result
-  }
-}

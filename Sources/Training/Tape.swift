@@ -11,7 +11,7 @@ import StateSpace
 /// ```
 ///
 /// There is no global current tape: forward passes receive it explicitly. A tape is used by one
-/// thread at a time and is discarded after ``gradients(of:)``.
+/// thread at a time, for one forward pass and one backward pass (``gradients(of:)``).
 public final class Tape<Scalar: DifferentiableScalar> {
   /// Whether ops are recorded. An inference tape records nothing and cannot produce gradients.
   public let isRecording: Bool
@@ -24,11 +24,16 @@ public final class Tape<Scalar: DifferentiableScalar> {
     /// The node index of each input, or `nil` for an input that needs no gradient.
     let inputs: [Int?]
     let shape: [Int]
-    /// Nil for leaves (watched parameters and inputs).
-    let pullback: ((Tensor<Scalar>) -> [Tensor<Scalar>?])?
+    /// Whether the node is a watched parameter or tensor (whose gradient is returned).
+    let isLeaf: Bool
+    /// The op's vector–Jacobian product; `nil` for leaves, and released once the backward
+    /// pass has used it (with the tensors it captured).
+    var pullback: ((Tensor<Scalar>) -> [Tensor<Scalar>?])?
   }
 
   private(set) var nodes: [Node] = []
+  /// Set by the backward pass, which consumes the pullbacks.
+  private var hasRunBackward = false
   private var parameterNodes: [ObjectIdentifier: Int] = [:]
   private var watchedParameters: [(parameter: Parameter<Scalar>, node: Int)] = []
 
@@ -80,17 +85,24 @@ public final class Tape<Scalar: DifferentiableScalar> {
   func appendNode(
     inputs: [Int?], shape: [Int], pullback: @escaping (Tensor<Scalar>) -> [Tensor<Scalar>?]
   ) -> Int {
-    nodes.append(Node(inputs: inputs, shape: shape, pullback: pullback))
+    precondition(
+      !hasRunBackward, "Tape: recording an op on a tape whose backward pass has already run")
+    nodes.append(Node(inputs: inputs, shape: shape, isLeaf: false, pullback: pullback))
     return nodes.count - 1
   }
 
   private func appendLeaf(shape: [Int]) -> Int {
-    nodes.append(Node(inputs: [], shape: shape, pullback: nil))
+    precondition(
+      !hasRunBackward, "Tape.watch: the tape's backward pass has already run; use a new tape")
+    nodes.append(Node(inputs: [], shape: shape, isLeaf: true, pullback: nil))
     return nodes.count - 1
   }
 
   /// Walks the tape backwards from a scalar loss and returns the gradient of every watched
   /// parameter and tensor the loss depends on.
+  ///
+  /// The backward pass runs once per tape: it releases each op's pullback (and the tensors the
+  /// pullback kept alive) as soon as it has used it, so that memory falls during the pass.
   ///
   /// - Parameter loss: A variable with one scalar, recorded on this tape.
   /// - Returns: The gradients keyed by parameter (and by watched variable).
@@ -116,6 +128,11 @@ public final class Tape<Scalar: DifferentiableScalar> {
       return Gradients(byNode: [:], parameters: [:])
     }
     precondition(tape === self, "Tape.gradients(of:): the output was recorded on another tape")
+    precondition(
+      !hasRunBackward,
+      "Tape.gradients(of:): the backward pass of this tape has already run; record the forward pass on a new tape"
+    )
+    hasRunBackward = true
 
     var accumulated = [Tensor<Scalar>?](repeating: nil, count: outputNode + 1)
     accumulated[outputNode] = seed
@@ -123,7 +140,9 @@ public final class Tape<Scalar: DifferentiableScalar> {
       guard let gradient = accumulated[index], let pullback = nodes[index].pullback else {
         continue
       }
-      accumulated[index] = nil  // interior gradients are not kept: free them as we go
+      // Interior gradients and used pullbacks are not kept: free them as we go.
+      accumulated[index] = nil
+      nodes[index].pullback = nil
       let inputGradients = pullback(gradient)
       let inputs = nodes[index].inputs
       precondition(
@@ -135,15 +154,19 @@ public final class Tape<Scalar: DifferentiableScalar> {
           inputGradient.shape == nodes[input].shape,
           "Tape: a pullback returned a gradient of shape \(inputGradient.shape) for an input of shape \(nodes[input].shape)"
         )
-        if let existing = accumulated[input] {
-          accumulated[input] = existing.adding(inputGradient)
+        if var existing = accumulated[input] {
+          // Fan-out: the input fed several ops, its gradient is the sum of theirs. Taking the
+          // sum out of the array first leaves it uniquely referenced, so `+=` adds in place.
+          accumulated[input] = nil
+          existing += inputGradient
+          accumulated[input] = existing
         } else {
           accumulated[input] = inputGradient
         }
       }
     }
     var byNode: [Int: Tensor<Scalar>] = [:]
-    for (index, gradient) in accumulated.enumerated() where nodes[index].pullback == nil {
+    for (index, gradient) in accumulated.enumerated() where nodes[index].isLeaf {
       if let gradient { byNode[index] = gradient }
     }
     var parameters: [ObjectIdentifier: Tensor<Scalar>] = [:]

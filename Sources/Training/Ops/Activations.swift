@@ -1,0 +1,239 @@
+import RealModule
+import StateSpace
+
+/// Which form of GELU to compute.
+public enum GELUApproximation: Sendable, Equatable {
+  /// The exact form x·Φ(x) = ½x(1 + erf(x/√2)), PyTorch's default and the S4 reference's.
+  case none
+  /// The tanh form ½x(1 + tanh(√(2/π)(x + 0.044715x³))) of Hendrycks and Gimpel.
+  case tanh
+}
+
+// MARK: - Scalar kernels (forward and derivative side by side)
+
+/// The logistic function 1/(1 + e⁻ˣ), evaluated so that the exponential never overflows.
+@inline(__always)
+func logistic<S: DifferentiableScalar>(_ x: S) -> S {
+  if x >= 0 { return 1 / (1 + S.exp(-x)) }
+  let e = S.exp(x)
+  return e / (1 + e)
+}
+
+struct Exponential<Scalar: DifferentiableScalar>: UnaryElementwise {
+  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar { .exp(x) }
+}
+
+struct Logarithm<Scalar: DifferentiableScalar>: UnaryElementwise {
+  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar { .log(x) }
+}
+
+struct SquareRoot<Scalar: DifferentiableScalar>: UnaryElementwise {
+  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar { x.squareRoot() }
+}
+
+/// d√x = g / (2√x), given g and y = √x.
+struct SquareRootDerivative<Scalar: DifferentiableScalar>: BinaryElementwise {
+  @inline(__always) func callAsFunction(_ g: Scalar, _ y: Scalar) -> Scalar { g / (2 * y) }
+}
+
+struct HyperbolicTangent<Scalar: DifferentiableScalar>: UnaryElementwise {
+  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar { .tanh(x) }
+}
+
+/// d tanh = g·(1 − y²), given g and y = tanh x.
+struct TanhDerivative<Scalar: DifferentiableScalar>: BinaryElementwise {
+  @inline(__always) func callAsFunction(_ g: Scalar, _ y: Scalar) -> Scalar { g * (1 - y * y) }
+}
+
+struct Logistic<Scalar: DifferentiableScalar>: UnaryElementwise {
+  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar { logistic(x) }
+}
+
+/// dσ = g·y(1 − y), given g and y = σ(x).
+struct LogisticDerivative<Scalar: DifferentiableScalar>: BinaryElementwise {
+  @inline(__always) func callAsFunction(_ g: Scalar, _ y: Scalar) -> Scalar { g * y * (1 - y) }
+}
+
+struct Rectifier<Scalar: DifferentiableScalar>: UnaryElementwise {
+  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar { x > 0 ? x : 0 }
+}
+
+/// d relu = g where the output is positive (exactly where the input is), else 0.
+struct RectifierDerivative<Scalar: DifferentiableScalar>: BinaryElementwise {
+  @inline(__always) func callAsFunction(_ g: Scalar, _ y: Scalar) -> Scalar { y > 0 ? g : 0 }
+}
+
+/// log(1 + eˣ) = max(x, 0) + log(1 + e^−|x|), which neither overflows nor loses the small
+/// values of large negative x.
+struct Softplus<Scalar: DifferentiableScalar>: UnaryElementwise {
+  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar {
+    Swift.max(x, 0) + .log(onePlus: .exp(-Swift.abs(x)))
+  }
+}
+
+/// d softplus = g·σ(x), given g and x.
+struct SoftplusDerivative<Scalar: DifferentiableScalar>: BinaryElementwise {
+  @inline(__always) func callAsFunction(_ g: Scalar, _ x: Scalar) -> Scalar { g * logistic(x) }
+}
+
+/// x·Φ(x) with Φ the standard normal distribution function.
+struct ExactGELU<Scalar: DifferentiableScalar>: UnaryElementwise {
+  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar {
+    x * (1 + .erf(x * Scalar(0.70710678118654752))) / 2
+  }
+}
+
+/// d(x·Φ(x)) = g·(Φ(x) + x·φ(x)), given g and x.
+struct ExactGELUDerivative<Scalar: DifferentiableScalar>: BinaryElementwise {
+  @inline(__always) func callAsFunction(_ g: Scalar, _ x: Scalar) -> Scalar {
+    let cdf = (1 + Scalar.erf(x * Scalar(0.70710678118654752))) / 2
+    let density = Scalar.exp(-x * x / 2) * Scalar(0.39894228040143268)
+    return g * (cdf + x * density)
+  }
+}
+
+/// ½x(1 + tanh u) with u = √(2/π)(x + 0.044715x³).
+struct TanhGELU<Scalar: DifferentiableScalar>: UnaryElementwise {
+  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar {
+    let u = Scalar(0.79788456080286536) * (x + Scalar(0.044715) * x * x * x)
+    return x * (1 + .tanh(u)) / 2
+  }
+}
+
+/// d(½x(1 + tanh u)) = g·(½(1 + t) + ½x(1 − t²)·u′), t = tanh u, u′ = √(2/π)(1 + 3·0.044715x²).
+struct TanhGELUDerivative<Scalar: DifferentiableScalar>: BinaryElementwise {
+  @inline(__always) func callAsFunction(_ g: Scalar, _ x: Scalar) -> Scalar {
+    let x2 = x * x
+    let t = Scalar.tanh(Scalar(0.79788456080286536) * x * (1 + Scalar(0.044715) * x2))
+    let du = Scalar(0.79788456080286536) * (1 + Scalar(0.134145) * x2)
+    return g * ((1 + t) + x * (1 - t * t) * du) / 2
+  }
+}
+
+// MARK: - Tensor forwards
+
+extension Tensor where Scalar: DifferentiableScalar {
+  /// eˣ elementwise.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  public func exp() -> Tensor { applying(Exponential()) }
+
+  /// The natural logarithm elementwise.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  public func log() -> Tensor { applying(Logarithm()) }
+
+  /// √x elementwise.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  public func squareRoot() -> Tensor { applying(SquareRoot()) }
+
+  /// tanh elementwise.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  public func tanh() -> Tensor { applying(HyperbolicTangent()) }
+
+  /// The logistic sigmoid 1/(1 + e⁻ˣ) elementwise, without overflow for either sign.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  public func sigmoid() -> Tensor { applying(Logistic()) }
+
+  /// max(x, 0) elementwise.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  public func relu() -> Tensor { applying(Rectifier()) }
+
+  /// softplus log(1 + eˣ) elementwise, without overflow (S4 keeps Δ positive with it).
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  public func softplus() -> Tensor { applying(Softplus()) }
+
+  /// GELU elementwise.
+  ///
+  /// - Parameter approximation: `.none` for x·Φ(x) (erf), `.tanh` for the tanh form.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  public func gelu(approximation: GELUApproximation = .none) -> Tensor {
+    switch approximation {
+    case .none: applying(ExactGELU())
+    case .tanh: applying(TanhGELU())
+    }
+  }
+}
+
+// MARK: - Variable ops
+
+extension Variable {
+  /// eˣ elementwise; pullback g·eˣ.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  public func exp() -> Variable {
+    let y = value.exp()
+    return Variable.record(y, inputs: [self]) { g in [g.applying(Product(), y)] }
+  }
+
+  /// The natural logarithm elementwise; pullback g/x.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  public func log() -> Variable {
+    let x = value
+    return Variable.record(x.log(), inputs: [self]) { g in [g.applying(Quotient(), x)] }
+  }
+
+  /// √x elementwise; pullback g/(2√x).
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  public func squareRoot() -> Variable {
+    let y = value.squareRoot()
+    return Variable.record(y, inputs: [self]) { g in [g.applying(SquareRootDerivative(), y)] }
+  }
+
+  /// tanh elementwise; pullback g·(1 − y²).
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  public func tanh() -> Variable {
+    let y = value.tanh()
+    return Variable.record(y, inputs: [self]) { g in [g.applying(TanhDerivative(), y)] }
+  }
+
+  /// The logistic sigmoid elementwise; pullback g·y(1 − y).
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  public func sigmoid() -> Variable {
+    let y = value.sigmoid()
+    return Variable.record(y, inputs: [self]) { g in [g.applying(LogisticDerivative(), y)] }
+  }
+
+  /// max(x, 0) elementwise; pullback g where x > 0.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  public func relu() -> Variable {
+    let y = value.relu()
+    return Variable.record(y, inputs: [self]) { g in [g.applying(RectifierDerivative(), y)] }
+  }
+
+  /// softplus log(1 + eˣ) elementwise; pullback g·σ(x).
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  public func softplus() -> Variable {
+    let x = value
+    return Variable.record(x.softplus(), inputs: [self]) { g in
+      [g.applying(SoftplusDerivative(), x)]
+    }
+  }
+
+  /// GELU elementwise; pullback g·GELU′(x).
+  ///
+  /// - Parameter approximation: `.none` for x·Φ(x) (erf), `.tanh` for the tanh form.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  public func gelu(approximation: GELUApproximation = .none) -> Variable {
+    let x = value
+    return Variable.record(x.gelu(approximation: approximation), inputs: [self]) { g in
+      switch approximation {
+      case .none: [g.applying(ExactGELUDerivative(), x)]
+      case .tanh: [g.applying(TanhGELUDerivative(), x)]
+      }
+    }
+  }
+}
