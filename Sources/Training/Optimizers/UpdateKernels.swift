@@ -1,0 +1,168 @@
+import StateSpace
+
+/// The elementwise update loops of the optimizers, specialised for `Float` and `Double`.
+///
+/// Each loop reads and writes contiguous buffers once, with the per-tensor constants hoisted
+/// out and converted to the scalar type, so that it vectorises; tensors above
+/// ``parallelMinimum`` scalars are split across the cores.
+enum UpdateKernels {
+  /// Below this many scalars per chunk an update runs on the calling thread.
+  static let parallelMinimum = 1 << 15
+
+  /// Plain gradient descent with an L2 penalty: `p ← p − η·(g + λ·p)`.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  static func gradientDescent<Scalar: DifferentiableScalar>(
+    _ value: inout Tensor<Scalar>, gradient: Tensor<Scalar>, learningRate: Double,
+    weightDecay: Double
+  ) {
+    let eta = Scalar(learningRate)
+    let lambda = Scalar(weightDecay)
+    value.withUnsafeMutableBufferPointer { valueBuffer in
+      gradient.withUnsafeBufferPointer { gradientBuffer in
+        let count = valueBuffer.count
+        guard count > 0 else { return }
+        let p = valueBuffer.baseAddress!
+        let g = gradientBuffer.baseAddress!
+        Parallel.forEachChunk(of: count, minimumChunk: parallelMinimum) { range in
+          for i in range {
+            let direction = g[i] + lambda * p[i]
+            p[i] -= eta * direction
+          }
+        }
+      }
+    }
+  }
+
+  /// Gradient descent with heavy-ball or Nesterov momentum (PyTorch's `SGD`, no dampening):
+  /// `d = g + λ·p`, `b ← μ·b + d`, `p ← p − η·b` (heavy ball) or `p ← p − η·(d + μ·b)`
+  /// (Nesterov). A zero buffer makes the first step `b = d`, as in PyTorch.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  static func momentumDescent<Scalar: DifferentiableScalar>(
+    _ value: inout Tensor<Scalar>, gradient: Tensor<Scalar>, buffer: inout Tensor<Scalar>,
+    learningRate: Double, momentum: Double, weightDecay: Double, nesterov: Bool
+  ) {
+    let eta = Scalar(learningRate)
+    let mu = Scalar(momentum)
+    let lambda = Scalar(weightDecay)
+    value.withUnsafeMutableBufferPointer { valueBuffer in
+      gradient.withUnsafeBufferPointer { gradientBuffer in
+        buffer.withUnsafeMutableBufferPointer { momentumBuffer in
+          let count = valueBuffer.count
+          guard count > 0 else { return }
+          let p = valueBuffer.baseAddress!
+          let g = gradientBuffer.baseAddress!
+          let b = momentumBuffer.baseAddress!
+          Parallel.forEachChunk(of: count, minimumChunk: parallelMinimum) { range in
+            if nesterov {
+              for i in range {
+                let direction = g[i] + lambda * p[i]
+                let velocity = mu * b[i] + direction
+                b[i] = velocity
+                p[i] -= eta * (direction + mu * velocity)
+              }
+            } else {
+              for i in range {
+                let direction = g[i] + lambda * p[i]
+                let velocity = mu * b[i] + direction
+                b[i] = velocity
+                p[i] -= eta * velocity
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// The per-tensor constants of one Adam step.
+  struct AdamConstants {
+    /// η / (1 − β₁ᵗ): the learning rate with the first moment's bias correction folded in.
+    var stepSize: Double
+    /// 1 / √(1 − β₂ᵗ): the second moment's bias correction, applied to √v.
+    var inverseSecondCorrection: Double
+    var beta1: Double
+    var beta2: Double
+    var epsilon: Double
+    /// λ of the L2 penalty added to the gradient (Adam); 0 for AdamW.
+    var gradientPenalty: Double
+    /// 1 − η·λ, the decoupled weight decay (AdamW); 1 for Adam.
+    var decay: Double
+
+    /// The constants of step `t` (counting from 1).
+    init(
+      step t: Int, learningRate: Double, beta1: Double, beta2: Double, epsilon: Double,
+      weightDecay: Double, decoupled: Bool
+    ) {
+      stepSize = learningRate / (1 - beta1.raised(toPower: t))
+      inverseSecondCorrection = 1 / (1 - beta2.raised(toPower: t)).squareRoot()
+      self.beta1 = beta1
+      self.beta2 = beta2
+      self.epsilon = epsilon
+      gradientPenalty = decoupled ? 0 : weightDecay
+      decay = decoupled ? 1 - learningRate * weightDecay : 1
+    }
+  }
+
+  /// One Adam or AdamW step (Kingma & Ba, Algorithm 1; Loshchilov & Hutter, Algorithm 2):
+  /// `g ← g + λ·p` (Adam's L2), `p ← (1 − ηλ)·p` (AdamW's decay), `m ← β₁m + (1 − β₁)g`,
+  /// `v ← β₂v + (1 − β₂)g²`, `p ← p − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)`.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  static func adam<Scalar: DifferentiableScalar>(
+    _ value: inout Tensor<Scalar>, gradient: Tensor<Scalar>, firstMoment: inout Tensor<Scalar>,
+    secondMoment: inout Tensor<Scalar>, constants: AdamConstants
+  ) {
+    let stepSize = Scalar(constants.stepSize)
+    let correction = Scalar(constants.inverseSecondCorrection)
+    let beta1 = Scalar(constants.beta1)
+    let beta2 = Scalar(constants.beta2)
+    let oneMinusBeta1 = Scalar(1 - constants.beta1)
+    let oneMinusBeta2 = Scalar(1 - constants.beta2)
+    let epsilon = Scalar(constants.epsilon)
+    let penalty = Scalar(constants.gradientPenalty)
+    let decay = Scalar(constants.decay)
+    value.withUnsafeMutableBufferPointer { valueBuffer in
+      gradient.withUnsafeBufferPointer { gradientBuffer in
+        firstMoment.withUnsafeMutableBufferPointer { firstBuffer in
+          secondMoment.withUnsafeMutableBufferPointer { secondBuffer in
+            let count = valueBuffer.count
+            guard count > 0 else { return }
+            let p = valueBuffer.baseAddress!
+            let g = gradientBuffer.baseAddress!
+            let m = firstBuffer.baseAddress!
+            let v = secondBuffer.baseAddress!
+            Parallel.forEachChunk(of: count, minimumChunk: parallelMinimum) { range in
+              for i in range {
+                let parameter = p[i]
+                let direction = g[i] + penalty * parameter
+                let first = beta1 * m[i] + oneMinusBeta1 * direction
+                let second = beta2 * v[i] + oneMinusBeta2 * (direction * direction)
+                m[i] = first
+                v[i] = second
+                let denominator = second.squareRoot() * correction + epsilon
+                p[i] = parameter * decay - stepSize * (first / denominator)
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+extension Double {
+  /// `self` raised to a non-negative integer power by repeated squaring.
+  fileprivate func raised(toPower exponent: Int) -> Double {
+    var result = 1.0
+    var base = self
+    var remaining = exponent
+    while remaining > 0 {
+      if remaining & 1 == 1 { result *= base }
+      base *= base
+      remaining >>= 1
+    }
+    return result
+  }
+}
