@@ -15,7 +15,6 @@ extension SSMRecurrence {
       "SSMRecurrence.step: expected an input of shape [\(batch), \(channels)] for this state, got \(input.shape)")
     var output = Tensor<Scalar>(zeros: [batch, outputChannels * channels])
     let (h, rowStride, stateStride, rowCount) = (channels, 2 * paddedHalf, stateStride, layout.count)
-    let scalarStride = rank * rank + rank
     state.storage.withUnsafeMutableBufferPointer { storage in
       let x = storage.baseAddress!
       coefficients.withUnsafeBufferPointer { coefficients in
@@ -27,7 +26,7 @@ extension SSMRecurrence {
               // One item is one (sequence, channel); a chunk must outweigh waking a thread.
               Parallel.forEachChunk(of: batch * h, minimumChunk: 512) { items in
                 let workspace = UnsafeMutablePointer<Scalar>.allocate(capacity: max(rank, 1))
-                let accumulators = UnsafeMutablePointer<KernelLanes<Scalar>>.allocate(capacity: max(2 * rank, 1))
+                let accumulators = UnsafeMutablePointer<KernelLanes<Scalar>>.allocate(capacity: max(rank, 1))
                 defer {
                   workspace.deallocate()
                   accumulators.deallocate()
@@ -40,7 +39,7 @@ extension SSMRecurrence {
                     diagonalStep(rows: rows, state: x + item * stateStride, input: u[item], outputs: outputs)
                   } else {
                     lowRankStep(
-                      rows: rows, contraction: scalars! + channel * scalarStride, state: x + item * stateStride,
+                      rows: rows, inputCoefficients: scalars! + channel * rank, state: x + item * stateStride,
                       input: u[item], outputs: outputs, sums: workspace, accumulators: accumulators)
                   }
                   channel += 1
@@ -63,8 +62,9 @@ extension SSMRecurrence {
   ) {
     let p = paddedHalf
     let row = { (index: Int) in rows + index * 2 * p }
-    var first = KernelLanes<Scalar>()
-    var second = KernelLanes<Scalar>()
+    // Each accumulator takes one addition per iteration (real and imaginary products are
+    // summed apart), so the loop is not bound by the latency of a chain of additions.
+    var (first, firstImaginary) = (KernelLanes<Scalar>(), KernelLanes<Scalar>())
     for n in Swift.stride(from: 0, to: p, by: KernelLanes<Scalar>.laneCount) {
       let xr = KernelLaneMemory.load(x, n)
       let xi = KernelLaneMemory.load(x, p + n)
@@ -76,48 +76,36 @@ extension SSMRecurrence {
       KernelLaneMemory.store(newImaginary, x, p + n)
       let c = row(layout.firstOutput)
       first += KernelLaneMemory.load(c, n) * newReal
-      first -= KernelLaneMemory.load(c, p + n) * newImaginary
-      if outputChannels == 2 {
-        let c2 = row(layout.firstOutput + 1)
-        second += KernelLaneMemory.load(c2, n) * newReal
-        second -= KernelLaneMemory.load(c2, p + n) * newImaginary
-      }
+      firstImaginary += KernelLaneMemory.load(c, p + n) * newImaginary
     }
-    outputs[0] = 2 * first.sum()
-    if outputChannels == 2 { outputs[channels] = 2 * second.sum() }
+    outputs[0] = 2 * (first - firstImaginary).sum()
+    if outputChannels == 2 { outputs[channels] = readOut(row(layout.firstOutput + 1), from: x) }
   }
 
   /// The O(N) Woodbury step in one pass (type documentation) for one (sequence, channel).
   ///
   /// - Parameters:
-  ///   - contraction: α (R×R) then β (R) of the channel.
-  ///   - state: The coordinates, then s (R) and q (R) of the current state.
-  ///   - sums: Scratch for σ = s + t (R).
-  ///   - accumulators: Scratch lanes for the new s and q of ranks ≥ 2 (2R).
+  ///   - inputCoefficients: β (R) of the channel.
+  ///   - state: The coordinates, then ζ (R) of the current state.
+  ///   - sums: Scratch for σ = ζ + β·u (R).
+  ///   - accumulators: Scratch lanes for the new ζ of ranks ≥ 2 (R).
   @inline(__always)
   private func lowRankStep(
-    rows: UnsafePointer<Scalar>, contraction: UnsafePointer<Scalar>,
+    rows: UnsafePointer<Scalar>, inputCoefficients beta: UnsafePointer<Scalar>,
     state x: UnsafeMutablePointer<Scalar>, input u: Scalar, outputs: UnsafeMutablePointer<Scalar>,
     sums sigma: UnsafeMutablePointer<Scalar>, accumulators: UnsafeMutablePointer<KernelLanes<Scalar>>
   ) {
     let p = paddedHalf
-    let s = x + 2 * p
-    let q = s + rank
-    // σ_r = s_r + t_r with t_r = q_r + Σ_k α_rk·s_k + β_r·u.
+    let zeta = x + 2 * p
     for r in 0..<rank {
-      var t = q[r] + contraction[rank * rank + r] * u
-      for k in 0..<rank { t += contraction[r * rank + k] * s[k] }
-      sigma[r] = s[r] + t
-    }
-    for r in 1..<max(rank, 1) {
-      accumulators[2 * r] = KernelLanes<Scalar>()
-      accumulators[2 * r + 1] = KernelLanes<Scalar>()
+      sigma[r] = zeta[r] + beta[r] * u
+      accumulators[r] = KernelLanes<Scalar>()
     }
     let row = { (index: Int) in rows + index * 2 * p }
-    let (p0, v0, dp0, sigma0) = (row(layout.lowRank(0)), row(layout.woodbury(0)), row(layout.scaledLowRank(0)), sigma[0])
-    var (s0, q0) = (KernelLanes<Scalar>(), KernelLanes<Scalar>())
-    var first = KernelLanes<Scalar>()
-    var second = KernelLanes<Scalar>()
+    let (z0, dp0, sigma0) = (row(layout.contraction(0)), row(layout.scaledLowRank(0)), sigma[0])
+    // Real and imaginary products go to separate accumulators (one addition per iteration each).
+    var (zeta0, zeta0Imaginary) = (KernelLanes<Scalar>(), KernelLanes<Scalar>())
+    var (first, firstImaginary) = (KernelLanes<Scalar>(), KernelLanes<Scalar>())
     for n in Swift.stride(from: 0, to: p, by: KernelLanes<Scalar>.laneCount) {
       // x ← (D∘E)∘x + 2(D∘B)·u − Σ_r (D∘P)_r·σ_r.
       let xr = KernelLaneMemory.load(x, n)
@@ -128,42 +116,41 @@ extension SSMRecurrence {
       var imaginary = fr * xi + fi * xr + KernelLaneMemory.load(row(1), p + n) * u
       real -= KernelLaneMemory.load(dp0, n) * sigma0
       imaginary -= KernelLaneMemory.load(dp0, p + n) * sigma0
-      for r in 1..<max(rank, 1) {
+      for r in 1..<rank where rank > 1 {
         let dp = row(layout.scaledLowRank(r))
         real -= KernelLaneMemory.load(dp, n) * sigma[r]
         imaginary -= KernelLaneMemory.load(dp, p + n) * sigma[r]
       }
       KernelLaneMemory.store(real, x, n)
       KernelLaneMemory.store(imaginary, x, p + n)
-      // y_c = 2·Re(C_c·x), s_r = 2·Re(P̄_r·x), q_r = 2·Re((W∘E)_r·x) of the new state.
+      // y = 2·Re(C_1·x) and ζ_r = 2·Re(Z_r·x) of the new state.
       let c = row(layout.firstOutput)
       first += KernelLaneMemory.load(c, n) * real
-      first -= KernelLaneMemory.load(c, p + n) * imaginary
-      if outputChannels == 2 {
-        let c2 = row(layout.firstOutput + 1)
-        second += KernelLaneMemory.load(c2, n) * real
-        second -= KernelLaneMemory.load(c2, p + n) * imaginary
-      }
-      s0 += KernelLaneMemory.load(p0, n) * real
-      s0 += KernelLaneMemory.load(p0, p + n) * imaginary
-      q0 += KernelLaneMemory.load(v0, n) * real
-      q0 -= KernelLaneMemory.load(v0, p + n) * imaginary
-      for r in 1..<max(rank, 1) {
-        let pRow = row(layout.lowRank(r))
-        let vRow = row(layout.woodbury(r))
-        accumulators[2 * r] += KernelLaneMemory.load(pRow, n) * real
-        accumulators[2 * r] += KernelLaneMemory.load(pRow, p + n) * imaginary
-        accumulators[2 * r + 1] += KernelLaneMemory.load(vRow, n) * real
-        accumulators[2 * r + 1] -= KernelLaneMemory.load(vRow, p + n) * imaginary
+      firstImaginary += KernelLaneMemory.load(c, p + n) * imaginary
+      zeta0 += KernelLaneMemory.load(z0, n) * real
+      zeta0Imaginary += KernelLaneMemory.load(z0, p + n) * imaginary
+      for r in 1..<rank where rank > 1 {
+        let zRow = row(layout.contraction(r))
+        accumulators[r] += KernelLaneMemory.load(zRow, n) * real
+        accumulators[r] -= KernelLaneMemory.load(zRow, p + n) * imaginary
       }
     }
-    s[0] = 2 * s0.sum()
-    q[0] = 2 * q0.sum()
-    for r in 1..<max(rank, 1) {
-      s[r] = 2 * accumulators[2 * r].sum()
-      q[r] = 2 * accumulators[2 * r + 1].sum()
+    zeta[0] = 2 * (zeta0 - zeta0Imaginary).sum()
+    for r in 1..<rank where rank > 1 { zeta[r] = 2 * accumulators[r].sum() }
+    outputs[0] = 2 * (first - firstImaginary).sum()
+    if outputChannels == 2 { outputs[channels] = readOut(row(layout.firstOutput + 1), from: x) }
+  }
+
+  /// 2·Re(C·x) for a second output row, in its own pass so that the main loop keeps fewer
+  /// accumulators live (registers are scarce in a baseline SSE build).
+  @inline(__always)
+  private func readOut(_ c: UnsafePointer<Scalar>, from x: UnsafeMutablePointer<Scalar>) -> Scalar {
+    let p = paddedHalf
+    var (real, imaginary) = (KernelLanes<Scalar>(), KernelLanes<Scalar>())
+    for n in Swift.stride(from: 0, to: p, by: KernelLanes<Scalar>.laneCount) {
+      real += KernelLaneMemory.load(c, n) * KernelLaneMemory.load(x, n)
+      imaginary += KernelLaneMemory.load(c, p + n) * KernelLaneMemory.load(x, p + n)
     }
-    outputs[0] = 2 * first.sum()
-    if outputChannels == 2 { outputs[channels] = 2 * second.sum() }
+    return 2 * (real - imaginary).sum()
   }
 }

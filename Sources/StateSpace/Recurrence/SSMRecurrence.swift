@@ -17,9 +17,10 @@ import RealModule
 ///       s = 2·Re(P̄·x),  x′ = E∘x − P·s + 2B·u,  t = 2·Re(W·x′),  x ← D∘x′ − (D∘P)·t.
 ///
 ///   Expanding x′ inside t and x folds this into one pass over the coordinates:
-///   t = q + α·s + β·u with q = 2·Re((W∘E)·x), α_rs = −2·Re(W_r·P_s), β_r = 2·Re(W_r·2B), and
-///   x ← (D∘E)∘x + 2(D∘B)·u − (D∘P)·(s + t). The contractions s and q of the new state are
-///   accumulated while it is written and kept in the state for the next step.
+///   t = 2·Re((W∘E)·x) + α·s + β·u with α_rk = −2·Re(W_r·P_k), β_r = 2·Re(W_r·2B), so
+///   σ = s + t = ζ + β·u with ζ_r = 2·Re(Z_r·x), Z_r = Σ_k (δ_rk + α_rk)·P̄_k + W_r∘E, and
+///   x ← (D∘E)∘x + 2(D∘B)·u − (D∘P)·σ. The contractions ζ of the new state are accumulated
+///   while it is written and kept in the state for the next step.
 ///   C is recovered from the trained C̃ by solving (I − Ā^L)ᵀ·C = C̃ (paper Lemma C.3).
 /// - **S4D**: x ← Ā∘x + B̄·u with Ā, B̄ from zero-order hold or bilinear
 ///   (``SSMDiscretization``), and C used as is.
@@ -39,7 +40,7 @@ public struct SSMRecurrence<Scalar: SSMScalar>: Sendable {
   /// Per channel, the coefficient planes (``CoefficientLayout``), each a real and an
   /// imaginary plane of `paddedHalf`.
   let coefficients: [Scalar]
-  /// S4 only, per channel: α (R×R, row-major) then β (R).
+  /// S4 only, per channel: β (R).
   let contractionCoefficients: [Scalar]
   let layout: CoefficientLayout
 
@@ -48,13 +49,12 @@ public struct SSMRecurrence<Scalar: SSMScalar>: Sendable {
     /// B, the number of sequences.
     public let batchSize: Int
     /// (B, H, stateStride): per (sequence, channel) the real and imaginary planes of the
-    /// coordinates, then (S4) the contractions s_r = 2·Re(P̄_r·x) and q_r = 2·Re((W_r∘E)·x)
-    /// of the current state.
+    /// coordinates, then (S4) the contractions ζ_r = 2·Re(Z_r·x) of the current state.
     var storage: [Scalar]
   }
 
   /// The scalars per (sequence, channel) in ``State``.
-  var stateStride: Int { 2 * paddedHalf + 2 * rank }
+  var stateStride: Int { 2 * paddedHalf + rank }
 
   /// Builds the recurrence of a layer's parameters.
   ///
@@ -104,7 +104,7 @@ public struct SSMRecurrence<Scalar: SSMScalar>: Sendable {
   }
 
   /// The coefficient rows of one channel in Float64, in ``CoefficientLayout`` order, and (S4)
-  /// the contraction coefficients α (R×R) and β (R).
+  /// the input coefficients β (R) of the contractions.
   private static func channelCoefficients(
     values: SSMComplexValues, structure: SSMStructure, channel: Int, outputRows: [Complex<Double>]
   ) -> (rows: [[Complex<Double>]], scalars: [Double]) {
@@ -140,30 +140,35 @@ public struct SSMRecurrence<Scalar: SSMScalar>: Sendable {
       func twiceRealDot(_ a: [Complex<Double>], _ b: [Complex<Double>]) -> Double {
         2 * zip(a, b).reduce(Complex<Double>.zero) { $0 + $1.0 * $1.1 }.real
       }
-      let alpha = (0..<rank).flatMap { r in (0..<rank).map { s in -twiceRealDot(w[r], p[s]) } }
       let beta = (0..<rank).map { r in twiceRealDot(w[r], twoB) }
+      // Z_r = Σ_k (δ_rk + α_rk)·P̄_k + W_r∘E with α_rk = −2·Re(W_r·P_k).
+      let z = (0..<rank).map { r in
+        (0..<half).map { n in
+          (0..<rank).reduce(w[r][n] * e[n]) { sum, k in
+            sum + Complex((r == k ? 1 : 0) - twiceRealDot(w[r], p[k])) * p[k][n].conjugate
+          }
+        }
+      }
       let rows =
-        [zip(d, e).map { $0 * $1 }, zip(d, twoB).map { $0 * $1 }] + outputs + p
-        + w.map { row in zip(row, e).map { $0 * $1 } } + p.map { row in zip(d, row).map { $0 * $1 } }
-      return (rows, alpha + beta)
+        [zip(d, e).map { $0 * $1 }, zip(d, twoB).map { $0 * $1 }] + outputs + z
+        + p.map { row in zip(d, row).map { $0 * $1 } }
+      return (rows, beta)
     }
   }
 }
 
 /// The order of a channel's coefficient rows in ``SSMRecurrence``:
-/// S4D — Ā, B̄, C_1…C_c; S4 — D∘E, 2(D∘B), C_1…C_c, P_1…P_R, (W∘E)_1…(W∘E)_R, (D∘P)_1…(D∘P)_R.
+/// S4D — Ā, B̄, C_1…C_c; S4 — D∘E, 2(D∘B), C_1…C_c, Z_1…Z_R, (D∘P)_1…(D∘P)_R.
 struct CoefficientLayout: Sendable {
   let outputChannels: Int
   let rank: Int
 
   /// The number of rows per channel.
-  var count: Int { 2 + outputChannels + 3 * rank }
+  var count: Int { 2 + outputChannels + 2 * rank }
   /// The first output row C_1.
   var firstOutput: Int { 2 }
-  /// The row of P_r.
-  func lowRank(_ r: Int) -> Int { 2 + outputChannels + r }
-  /// The row of (W∘E)_r.
-  func woodbury(_ r: Int) -> Int { 2 + outputChannels + rank + r }
+  /// The row of Z_r.
+  func contraction(_ r: Int) -> Int { 2 + outputChannels + r }
   /// The row of (D∘P)_r.
-  func scaledLowRank(_ r: Int) -> Int { 2 + outputChannels + 2 * rank + r }
+  func scaledLowRank(_ r: Int) -> Int { 2 + outputChannels + rank + r }
 }
