@@ -3,6 +3,7 @@ enum BenchmarkSuiteKind: String, CaseIterable {
   case fft
   case gemm
   case kernel
+  case blocks
 
   /// One line saying what the suite measures.
   var title: String {
@@ -10,6 +11,7 @@ enum BenchmarkSuiteKind: String, CaseIterable {
     case .fft: "Batched real FFT and the FFT convolution of an S4 layer"
     case .gemm: "OpenBLAS SGEMM throughput"
     case .kernel: "S4 and S4D convolution kernels (forward, backward) and recurrent steps"
+    case .blocks: "One sequence block of each kind, forward and forward+backward"
     }
   }
 
@@ -18,6 +20,7 @@ enum BenchmarkSuiteKind: String, CaseIterable {
     case .fft: FFTSuite.run(&context)
     case .gemm: GEMMSuite.run(&context)
     case .kernel: KernelSuite.run(&context)
+    case .blocks: BlocksSuite.run(&context)
     }
   }
 }
