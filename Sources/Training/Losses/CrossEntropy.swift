@@ -82,7 +82,7 @@ public func crossEntropy<Scalar: DifferentiableScalar>(
     let scale = counted == 0 ? 0 : g.scalars[0] / Scalar(counted)
     let dx = x.withUnsafeBufferPointer { x in
       targets.withUnsafeBufferPointer { targets in
-        Tensor<Scalar>(shape: x.count == 0 ? [0] : [x.count], unsafeUninitializedScalars: { dx in
+        Tensor<Scalar>(shape: [x.count], unsafeUninitializedScalars: { dx in
           let minimumRows = Swift.max(1, parallelGrain / Swift.max(classes, 1))
           Parallel.forEachChunk(of: rows, minimumChunk: minimumRows) { range in
             for row in range {
