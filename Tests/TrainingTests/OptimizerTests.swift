@@ -212,6 +212,39 @@ struct OptimizerTests {
     #expect(state.stepCount == 1)
   }
 
+  @Test func restoreRejectsForeignStateAndChangesNothing() throws {
+    let p: Parameter<Double> = parameter(start)
+    let g = Tensor<Double>(shape: [2, 3], scalars: gradient)
+    var optimizer = Adam<Double>()
+    optimizer.update([p], with: fixedGradients([(p, g)]))
+    let afterOne = p.value
+    let saved = optimizer.state(for: [p])
+
+    var wrongShape = saved
+    wrongShape.entries["w"]!.slots[1] = Tensor(shape: [6], repeating: 0)
+    var wrongKind = saved
+    wrongKind.kind = "adamw"
+    var negativeStep = saved
+    negativeStep.entries["w"]!.step = -1
+    optimizer.update([p], with: fixedGradients([(p, g)]))
+    let current = optimizer.state(for: [p])
+    #expect(throws: CheckpointError.shapeMismatch(tensor: "optimizer.v.w", expected: [2, 3], found: [6])) {
+      try optimizer.restore(wrongShape, for: [p])
+    }
+    #expect(throws: CheckpointError.self) { try optimizer.restore(wrongKind, for: [p]) }
+    #expect(throws: CheckpointError.self) { try optimizer.restore(negativeStep, for: [p]) }
+    #expect(optimizer.state(for: [p]).entries == current.entries)
+    #expect(optimizer.stepCount == 2)
+
+    // A valid restore rewinds to the saved state: the next step equals the original second step.
+    let afterTwo = p.value
+    p.value = afterOne
+    try optimizer.restore(saved, for: [p])
+    #expect(optimizer.stepCount == 1)
+    optimizer.update([p], with: fixedGradients([(p, g)]))
+    #expect(p.value == afterTwo)
+  }
+
   @Test func duplicateParameterTraps() async {
     await #expect(processExitsWith: .failure) {
       let p = Parameter<Float>(name: "p", value: Tensor(shape: [1], scalars: [1]))
