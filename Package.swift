@@ -32,11 +32,17 @@ let package = Package(
       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
     ),
 
+    // MARK: - C kernels (implementation details, not products)
+    /// The FFT's innermost loops, compiled for AVX-512, AVX2 and baseline x86-64 in one build
+    /// and chosen at load time (`target_clones`), so default builds run the fast code.
+    .target(name: "_FFTKernels", path: "Sources/_FFTKernels"),
+
     // MARK: - Public modules (dependencies point down only)
     .target(
       name: "StateSpace",
       dependencies: [
         "CLinearAlgebra",
+        "_FFTKernels",
         .product(name: "RealModule", package: "swift-numerics"),
         .product(name: "ComplexModule", package: "swift-numerics"),
       ]

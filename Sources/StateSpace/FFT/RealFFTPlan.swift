@@ -1,67 +1,58 @@
 import ComplexModule
 import RealModule
 
-/// The precomputed tables of a real FFT of length n = 2M, and the row transforms.
+/// The twiddle table of a real FFT of length n = 2M, and the batched transforms.
 ///
-/// A real transform of length n = 2M is one complex transform of length M of
+/// A real transform of length n is one complex transform of length M of
 /// z_m = x_{2m} + i·x_{2m+1}: with A and B the spectra of the even and odd samples,
 /// Z_k = A_k + i·B_k and X_k = A_k + W^k·B_k (W = e^{−2πi/n}), where
-/// A_k = (Z_k + conj Z_{M−k})/2 and B_k = (Z_k − conj Z_{M−k})/(2i).
+/// A_k = (Z_k + conj Z_{M−k})/2 and B_k = (Z_k − conj Z_{M−k})/(2i); the inverse solves the
+/// same relations for Z.
+///
+/// Rows are taken a block of `lanes` (16 `Float`, 8 `Double`) at a time: transposed into the
+/// blocked layout (sample t of every row in one vector), transformed with lane-wise
+/// butterflies (in place, bit-reversed output), and transposed back while the post-processing
+/// reads the bit-reversed spectrum. Blocks run in parallel.
 struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
   /// n.
   let length: Int
-  /// M = n/2.
-  let half: Int
-  /// e^{−2πi·j/M}, j < M/2 (the complex transform's twiddles).
-  let twiddleReal: [Scalar]
-  let twiddleImaginary: [Scalar]
-  /// W^k = e^{−2πi·k/n}, k < M.
-  let postReal: [Scalar]
-  let postImaginary: [Scalar]
-  /// The bit-reversal permutation of 0..<M.
-  let reversal: [Int]
+  /// W_n^j for j < n (the complex transform of length M uses every other one).
+  let roots: FFTRoots<Scalar>
 
   init(length: Int) {
     self.length = length
-    half = length / 2
-    let m = half
-    twiddleReal = (0..<max(1, m / 2)).map { Scalar(Double.cos(-2 * .pi * Double($0) / Double(m))) }
-    twiddleImaginary = (0..<max(1, m / 2)).map { Scalar(Double.sin(-2 * .pi * Double($0) / Double(m))) }
-    postReal = (0..<m).map { Scalar(Double.cos(-2 * .pi * Double($0) / Double(length))) }
-    postImaginary = (0..<m).map { Scalar(Double.sin(-2 * .pi * Double($0) / Double(length))) }
-    var bits = 0
-    while 1 << bits < m { bits += 1 }
-    reversal = (0..<m).map { index in
-      var reversed = 0
-      for bit in 0..<bits where index & (1 << bit) != 0 { reversed |= 1 << (bits - 1 - bit) }
-      return reversed
-    }
+    roots = FFTRoots(count: length)
+  }
+
+  /// Blocks per parallel chunk: enough samples that a chunk pays for waking a thread.
+  private func minimumBlocks(lanes: Int) -> Int {
+    max(1, 1 << 16 / (lanes * length))
   }
 
   /// Half spectra of `rows` real rows: n reals in, n/2 + 1 complex out per row.
   @specialized(where Scalar == Float)
   @specialized(where Scalar == Double)
   func forward(rows: Int, signals: UnsafePointer<Scalar>, spectra: UnsafeMutablePointer<Complex<Scalar>>) {
-    let (n, m) = (length, half)
-    let (signals, spectra) = (UncheckedSendable(signals), UncheckedSendable(spectra))
-    Parallel.forEachChunk(of: rows, minimumChunk: max(1, 32768 / n)) { chunk in
-      var real = [Scalar](repeating: 0, count: m)
-      var imaginary = [Scalar](repeating: 0, count: m)
-      for row in chunk {
-        let x = signals.value + row * n
-        for j in 0..<m {
-          real[reversal[j]] = x[2 * j]
-          imaginary[reversal[j]] = x[2 * j + 1]
-        }
-        transform(&real, &imaginary, sign: -1)
-        let out = spectra.value + row * (m + 1)
-        for k in 0...m {
-          let (zr, zi) = (real[k % m], imaginary[k % m])
-          let (cr, ci) = (real[(m - k) % m], -imaginary[(m - k) % m])
-          let (ar, ai) = ((zr + cr) / 2, (zi + ci) / 2)
-          let (br, bi) = ((zi - ci) / 2, (cr - zr) / 2)
-          let (wr, wi) = k < m ? (postReal[k], postImaginary[k]) : (-1, 0)
-          out[k] = Complex(ar + wr * br - wi * bi, ai + wr * bi + wi * br)
+    let (n, half) = (length, length / 2)
+    let lanes = FFTKernels.lanes(Scalar.self)
+    let blocks = (rows + lanes - 1) / lanes
+    let shared = UncheckedSendable((signals, UnsafeMutableRawPointer(spectra).assumingMemoryBound(to: Scalar.self)))
+    Parallel.forEachChunk(of: blocks, minimumChunk: minimumBlocks(lanes: lanes)) { chunk in
+      let (signals, spectra) = shared.value
+      let z = ScratchBuffer<Scalar>(count: n * lanes)
+      withUnsafeTemporaryAllocation(of: UnsafePointer<Scalar>?.self, capacity: lanes) { inputs in
+        withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Scalar>?.self, capacity: lanes) { outputs in
+          for block in chunk {
+            let rowCount = min(lanes, rows - block * lanes)
+            for lane in 0..<rowCount {
+              let row = block * lanes + lane
+              inputs[lane] = signals + row * n
+              outputs[lane] = spectra + row * 2 * (half + 1)
+            }
+            FFTKernels.gatherRows(inputs.baseAddress!, rowCount: rowCount, count: n, stride: lanes, into: z.pointer)
+            FFTKernels.forward(z.pointer, size: half, roots: roots)
+            FFTKernels.realSpectra(from: z.pointer, half: half, roots: roots, into: outputs.baseAddress!, rowCount: rowCount)
+          }
         }
       }
     }
@@ -71,59 +62,35 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
   @specialized(where Scalar == Float)
   @specialized(where Scalar == Double)
   func inverse(rows: Int, spectra: UnsafePointer<Complex<Scalar>>, signals: UnsafeMutablePointer<Scalar>) {
-    let (n, m) = (length, half)
-    let (signals, spectra) = (UncheckedSendable(signals), UncheckedSendable(spectra))
-    Parallel.forEachChunk(of: rows, minimumChunk: max(1, 32768 / n)) { chunk in
-      var real = [Scalar](repeating: 0, count: m)
-      var imaginary = [Scalar](repeating: 0, count: m)
-      for row in chunk {
-        let bin = spectra.value + row * (m + 1)
-        func value(_ k: Int) -> (Scalar, Scalar) {
-          k == 0 || k == m ? (bin[k].real, 0) : (bin[k].real, bin[k].imaginary)
-        }
-        for k in 0..<m {
-          let (xr, xi) = value(k)
-          let (cr, ci) = value(m - k)
-          // A_k = (X_k + conj X_{M−k})/2, B_k = (X_k − conj X_{M−k})·W^{−k}/2, Z_k = A_k + i·B_k.
-          let (ar, ai) = ((xr + cr) / 2, (xi - ci) / 2)
-          let (dr, di) = ((xr - cr) / 2, (xi + ci) / 2)
-          let (wr, wi) = (postReal[k], -postImaginary[k])
-          let (br, bi) = (dr * wr - di * wi, dr * wi + di * wr)
-          real[reversal[k]] = ar - bi
-          imaginary[reversal[k]] = ai + br
-        }
-        transform(&real, &imaginary, sign: 1)
-        let x = signals.value + row * n
-        let scale = 1 / Scalar(m)
-        for j in 0..<m {
-          x[2 * j] = real[j] * scale
-          x[2 * j + 1] = imaginary[j] * scale
-        }
-      }
-    }
-  }
-
-  /// The in-place radix-2 transform of bit-reversed input; `sign` −1 is the forward
-  /// transform, +1 the unscaled inverse.
-  @inline(__always)
-  private func transform(_ real: inout [Scalar], _ imaginary: inout [Scalar], sign: Scalar) {
-    let m = half
-    var size = 2
-    while size <= m {
-      let halfSize = size / 2
-      let step = m / size
-      for start in stride(from: 0, to: m, by: size) {
-        for j in 0..<halfSize {
-          let (wr, wi) = (twiddleReal[j * step], -sign * twiddleImaginary[j * step])
-          let (a, b) = (start + j, start + j + halfSize)
-          let (br, bi) = (real[b] * wr - imaginary[b] * wi, real[b] * wi + imaginary[b] * wr)
-          real[b] = real[a] - br
-          imaginary[b] = imaginary[a] - bi
-          real[a] += br
-          imaginary[a] += bi
+    let (n, half) = (length, length / 2)
+    let lanes = FFTKernels.lanes(Scalar.self)
+    let blocks = (rows + lanes - 1) / lanes
+    let shared = UncheckedSendable((UnsafeRawPointer(spectra).assumingMemoryBound(to: Scalar.self), signals))
+    Parallel.forEachChunk(of: blocks, minimumChunk: minimumBlocks(lanes: lanes)) { chunk in
+      let (spectra, signals) = shared.value
+      let z = ScratchBuffer<Scalar>(count: n * lanes)
+      let zeroRow = ScratchBuffer<Scalar>(count: n + 2)
+      zeroRow.pointer.initialize(repeating: 0, count: n + 2)
+      withUnsafeTemporaryAllocation(of: UnsafePointer<Scalar>?.self, capacity: lanes) { inputs in
+        withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Scalar>?.self, capacity: lanes) { outputs in
+          for block in chunk {
+            let rowCount = min(lanes, rows - block * lanes)
+            for lane in 0..<rowCount {
+              let row = block * lanes + lane
+              inputs[lane] = spectra + row * 2 * (half + 1)
+              outputs[lane] = signals + row * n
+            }
+            FFTKernels.realSpectraInverse(
+              from: inputs.baseAddress!, rowCount: rowCount, zeroRow: zeroRow.pointer, half: half,
+              roots: roots, into: z.pointer)
+            FFTKernels.inverse(z.pointer, size: half, roots: roots)
+            // The unscaled inverse of length M returns M·z; irfft's 1/n is folded in with it.
+            FFTKernels.scatterRows(
+              z.pointer, count: n, stride: lanes, scale: 1 / Scalar(half), into: outputs.baseAddress!,
+              rowCount: rowCount)
+          }
         }
       }
-      size *= 2
     }
   }
 }
