@@ -245,6 +245,18 @@ struct OptimizerTests {
     #expect(p.value == afterTwo)
   }
 
+  @Test func zeroPenaltyLeavesMomentsOfAnInfiniteParameterFinite() {
+    // With λ = 0 the gradient must not pick up 0·∞ = NaN from the parameter.
+    let p = Parameter<Float>(name: "p", value: Tensor(shape: [2], scalars: [.infinity, 1]))
+    let g = Tensor<Float>(shape: [2], scalars: [2, 2])
+    var adamW = AdamW<Float>(learningRate: 0.1)
+    adamW.update([p], with: fixedGradients([(p, g)]))
+    #expect(adamW.state(for: [p]).entries["p"]!.slots[0].scalars == [0.2, 0.2].map { Float($0) })
+    var sgd = SGD<Float>(learningRate: 0.1, momentum: 0.5)
+    sgd.update([p], with: fixedGradients([(p, g)]))
+    #expect(sgd.state(for: [p]).entries["p"]!.slots[0].scalars == [2, 2])
+  }
+
   @Test func duplicateParameterTraps() async {
     await #expect(processExitsWith: .failure) {
       let p = Parameter<Float>(name: "p", value: Tensor(shape: [1], scalars: [1]))

@@ -4,7 +4,8 @@ import StateSpace
 ///
 /// Each loop reads and writes contiguous buffers once, with the per-tensor constants hoisted
 /// out and converted to the scalar type, so that it vectorises; tensors above
-/// ``parallelMinimum`` scalars are split across the cores.
+/// ``parallelMinimum`` scalars are split across the cores. A zero L2 penalty is skipped rather
+/// than multiplied in, so that it never turns an infinite parameter into a NaN gradient.
 enum UpdateKernels {
   /// Below this many scalars per chunk an update runs on the calling thread.
   static let parallelMinimum = 1 << 15
@@ -18,6 +19,7 @@ enum UpdateKernels {
   ) {
     let eta = Scalar(learningRate)
     let lambda = Scalar(weightDecay)
+    let penalised = weightDecay != 0
     value.withUnsafeMutableBufferPointer { valueBuffer in
       gradient.withUnsafeBufferPointer { gradientBuffer in
         let count = valueBuffer.count
@@ -26,7 +28,7 @@ enum UpdateKernels {
         let g = gradientBuffer.baseAddress!
         Parallel.forEachChunk(of: count, minimumChunk: parallelMinimum) { range in
           for i in range {
-            let direction = g[i] + lambda * p[i]
+            let direction = penalised ? g[i] + lambda * p[i] : g[i]
             p[i] -= eta * direction
           }
         }
@@ -46,6 +48,7 @@ enum UpdateKernels {
     let eta = Scalar(learningRate)
     let mu = Scalar(momentum)
     let lambda = Scalar(weightDecay)
+    let penalised = weightDecay != 0
     value.withUnsafeMutableBufferPointer { valueBuffer in
       gradient.withUnsafeBufferPointer { gradientBuffer in
         buffer.withUnsafeMutableBufferPointer { momentumBuffer in
@@ -57,14 +60,14 @@ enum UpdateKernels {
           Parallel.forEachChunk(of: count, minimumChunk: parallelMinimum) { range in
             if nesterov {
               for i in range {
-                let direction = g[i] + lambda * p[i]
+                let direction = penalised ? g[i] + lambda * p[i] : g[i]
                 let velocity = mu * b[i] + direction
                 b[i] = velocity
                 p[i] -= eta * (direction + mu * velocity)
               }
             } else {
               for i in range {
-                let direction = g[i] + lambda * p[i]
+                let direction = penalised ? g[i] + lambda * p[i] : g[i]
                 let velocity = mu * b[i] + direction
                 b[i] = velocity
                 p[i] -= eta * velocity
@@ -122,6 +125,7 @@ enum UpdateKernels {
     let oneMinusBeta2 = Scalar(1 - constants.beta2)
     let epsilon = Scalar(constants.epsilon)
     let penalty = Scalar(constants.gradientPenalty)
+    let penalised = constants.gradientPenalty != 0
     let decay = Scalar(constants.decay)
     value.withUnsafeMutableBufferPointer { valueBuffer in
       gradient.withUnsafeBufferPointer { gradientBuffer in
@@ -136,7 +140,7 @@ enum UpdateKernels {
             Parallel.forEachChunk(of: count, minimumChunk: parallelMinimum) { range in
               for i in range {
                 let parameter = p[i]
-                let direction = g[i] + penalty * parameter
+                let direction = penalised ? g[i] + penalty * parameter : g[i]
                 let first = beta1 * m[i] + oneMinusBeta1 * direction
                 let second = beta2 * v[i] + oneMinusBeta2 * (direction * direction)
                 m[i] = first
