@@ -4,6 +4,7 @@ enum BenchmarkSuiteKind: String, CaseIterable {
   case gemm
   case kernel
   case blocks
+  case generate
 
   /// One line saying what the suite measures.
   var title: String {
@@ -12,6 +13,7 @@ enum BenchmarkSuiteKind: String, CaseIterable {
     case .gemm: "OpenBLAS SGEMM throughput"
     case .kernel: "S4 and S4D convolution kernels (forward, backward) and recurrent steps"
     case .blocks: "One sequence block of each kind, forward and forward+backward"
+    case .generate: "Autoregressive generation through the step interface"
     }
   }
 
@@ -21,6 +23,7 @@ enum BenchmarkSuiteKind: String, CaseIterable {
     case .gemm: GEMMSuite.run(&context)
     case .kernel: KernelSuite.run(&context)
     case .blocks: BlocksSuite.run(&context)
+    case .generate: GenerateSuite.run(&context)
     }
   }
 }
