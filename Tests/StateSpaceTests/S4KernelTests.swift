@@ -99,6 +99,53 @@ struct S4KernelTests {
     }
   }
 
+  /// H = 130 spans three channel blocks (the last one partial): with no sharing (n_ssm = H),
+  /// every channel's kernel and gradients equal those of the same channel computed alone.
+  @Test func channelBlocksMatchChannelByChannel() {
+    let (h, length) = (130, 32)
+    let parameters = randomSSMParameters(
+      structure: .diagonalPlusLowRank(rank: 1), channels: h, sharedCopies: h, half: 2,
+      outputChannels: 2, seed: 77)
+    var generator = SeededGenerator(seed: 78)
+    let seed = Tensor<Double>.randomNormal(shape: [2, h, length], using: &generator)
+    let kernel = parameters.kernel(length: length)
+    let gradients = parameters.kernelGradients(seed)
+    let values = parameters.complexValues
+    for channel in [0, 63, 64, 129] {
+      // The channel's two states out of `count` rows of (H, 2) values.
+      func pick(_ rows: [Complex<Double>], count: Int) -> [Complex<Double>] {
+        var picked: [Complex<Double>] = []
+        for r in 0..<count {
+          let start: Int = (r * h + channel) * 2
+          picked += rows[start..<(start + 2)]
+        }
+        return picked
+      }
+      let single = SSMParameters<Double>(
+        structure: .diagonalPlusLowRank(rank: 1),
+        timeSteps: Tensor(shape: [1], scalars: [values.timeSteps[channel]]),
+        eigenvalues: Tensor(shape: [1, 2], scalars: pick(values.eigenvalues, count: 1)),
+        lowRank: Tensor(shape: [1, 1, 2], scalars: pick(values.lowRank, count: 1)),
+        input: Tensor(shape: [1, 2], scalars: pick(values.input, count: 1)),
+        output: Tensor(shape: [2, 1, 2], scalars: pick(values.output, count: 2)))
+      let singleSeed = Tensor<Double>(shape: [2, 1, length]) { index in
+        seed[index / length, channel, index % length]
+      }
+      let singleKernel = single.kernel(length: length)
+      let expectedKernel = (0..<2).flatMap { c in (0..<length).map { kernel[c, channel, $0] } }
+      #expect(maxAbsoluteError(singleKernel.scalars, expectedKernel) < 1e-12)
+      let singleGradients = single.kernelGradients(singleSeed)
+      // Every tensor but C holds one slice per channel (n_ssm = H, R = 1); C has one per output.
+      for (entry, singleEntry) in zip(gradients.namedTensors, singleGradients.namedTensors) {
+        let slice = entry.name == "C" ? 4 : singleEntry.tensor.scalarCount
+        let expected = (0..<(singleEntry.tensor.scalarCount / slice)).flatMap { c in
+          (0..<slice).map { entry.tensor.scalars[(c * h + channel) * slice + $0] }
+        }
+        #expect(maxAbsoluteError(singleEntry.tensor.scalars, expected) < 1e-12, "\(entry.name)")
+      }
+    }
+  }
+
   @Test func initialisationIsReproducible() throws {
     let configuration = SSMConfiguration(channels: 8, stateSize: 16, kernelLength: 32)
     func make(_ seed: UInt64) throws -> [Float] {

@@ -10,8 +10,6 @@ extension DPLRKernel {
   ///     node, where K̂ is real.
   ///   - parameters: The parameters K̂ was computed from.
   ///   - nodes: The nodes K̂ was computed at.
-  @specialized(where Scalar == Float)
-  @specialized(where Scalar == Double)
   static func spectrumBackward<Scalar: SSMScalar>(
     spectrumGradient: Tensor<Complex<Scalar>>, parameters: SSMParameters<Scalar>,
     nodes: CauchyNodes<Scalar>
@@ -20,16 +18,52 @@ extension DPLRKernel {
     precondition(
       spectrumGradient.shape == [c, h, nodes.count + 1],
       "S4 kernel backward: the spectrum gradient must have shape [\(c), \(h), \(nodes.count + 1)], got \(spectrumGradient.shape)")
-    let values = parameters.complexValues
-    let layout = DPLRSumLayout(outputChannels: c, rank: parameters.rank)
-    let (half, rank, bins, padded) = (values.half, values.rank, nodes.count + 1, nodes.paddedCount)
+    let accumulator = DPLRGradientAccumulator(parameters)
+    accumulator.accumulate(spectrumGradient: spectrumGradient, channels: 0..<h, nodes: nodes)
+    return accumulator.gradients()
+  }
+}
 
-    // Per channel: ∂ℓ/∂log Δ, and G[Λ], G[P], G[B] before the copies are summed.
-    let logTimeStepGradient = GradientBuffer<Double>(count: h, zero: 0)
-    let eigenvalueGradient = GradientBuffer<Complex<Double>>(count: h * half, zero: .zero)
-    let lowRankGradient = GradientBuffer<Complex<Double>>(count: h * rank * half, zero: .zero)
-    let inputGradient = GradientBuffer<Complex<Double>>(count: h * half, zero: .zero)
-    let outputGradient = GradientBuffer<Complex<Double>>(count: c * h * half, zero: .zero)
+/// The per-channel gradients of one S4 kernel backward pass, filled a block of channels at a
+/// time (steps 2–5 of `DPLRKernel.backward(kernelGradient:parameters:)`), then assembled with
+/// the gradients of shared copies summed (step 6).
+final class DPLRGradientAccumulator<Scalar: SSMScalar> {
+  let parameters: SSMParameters<Scalar>
+  let values: SSMComplexValues
+  let layout: DPLRSumLayout
+  /// ∂ℓ/∂log Δ per channel, and G[Λ], G[P], G[B] per channel before the copies are summed,
+  /// and G[C̃].
+  let logTimeStepGradient: GradientBuffer<Double>
+  let eigenvalueGradient: GradientBuffer<Complex<Double>>
+  let lowRankGradient: GradientBuffer<Complex<Double>>
+  let inputGradient: GradientBuffer<Complex<Double>>
+  let outputGradient: GradientBuffer<Complex<Double>>
+
+  init(_ parameters: SSMParameters<Scalar>) {
+    self.parameters = parameters
+    values = parameters.complexValues
+    let (h, c, half, rank) = (values.channels, values.outputChannels, values.half, values.rank)
+    layout = DPLRSumLayout(outputChannels: c, rank: rank)
+    logTimeStepGradient = GradientBuffer(count: h, zero: 0)
+    eigenvalueGradient = GradientBuffer(count: h * half, zero: .zero)
+    lowRankGradient = GradientBuffer(count: h * rank * half, zero: .zero)
+    inputGradient = GradientBuffer(count: h * half, zero: .zero)
+    outputGradient = GradientBuffer(count: c * h * half, zero: .zero)
+  }
+
+  /// Steps 2–5 for a range of channels.
+  ///
+  /// - Parameters:
+  ///   - spectrumGradient: G[K̂] of those channels, (c, channels.count, L/2 + 1).
+  ///   - channels: The channels.
+  ///   - nodes: The nodes K̂ was computed at.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  func accumulate(spectrumGradient: Tensor<Complex<Scalar>>, channels range: Range<Int>, nodes: CauchyNodes<Scalar>) {
+    let (h, c) = (range.count, values.outputChannels)
+    let (half, bins, padded) = (values.half, nodes.count + 1, nodes.paddedCount)
+    let layout = self.layout
+    let values = self.values
     let results = (
       logTimeStepGradient.pointer, eigenvalueGradient.pointer, lowRankGradient.pointer,
       inputGradient.pointer, outputGradient.pointer
@@ -37,6 +71,7 @@ extension DPLRKernel {
     spectrumGradient.withUnsafeBufferPointer { spectrumGradient in
       nodes.s.withUnsafeBufferPointer { s in
         Parallel.forEachChunk(of: h) { channels in
+          let channels = (range.lowerBound + channels.lowerBound)..<(range.lowerBound + channels.upperBound)
           var planes = [Scalar](repeating: 0, count: layout.count * 2 * padded)
           var sumGradients = [Scalar](repeating: 0, count: layout.count * 2 * padded)
           var gradientPlanes = [Scalar](repeating: 0, count: c * 2 * padded)
@@ -45,7 +80,7 @@ extension DPLRKernel {
             let terms = DPLRChannelTerms(values: values, channel: channel)
             // G[K̂] at the Cauchy nodes as planes.
             for output in 0..<c {
-              let row = spectrumGradient.baseAddress! + (output * h + channel) * bins
+              let row = spectrumGradient.baseAddress! + (output * h + channel - range.lowerBound) * bins
               for k in 0..<nodes.count {
                 gradientPlanes[output * 2 * padded + k] = row[k].real
                 gradientPlanes[output * 2 * padded + padded + k] = row[k].imaginary
@@ -85,17 +120,20 @@ extension DPLRKernel {
             }
             // 4–5. Chain rule into the channel's parameters.
             let nyquist = (0..<c).map { output in
-              Double(spectrumGradient[(output * h + channel) * bins + nodes.count].real)
+              Double(spectrumGradient[(output * h + channel - range.lowerBound) * bins + nodes.count].real)
             }
-            Self.accumulateParameterGradients(
+            DPLRKernel.accumulateParameterGradients(
               terms: terms, totals: totals, nyquistGradients: nyquist, channel: channel,
-              channels: h, into: results)
+              channels: values.channels, into: results)
           }
         }
       }
     }
-    // 6. Sum the copies.
-    let copies = values.sharedCopies
+  }
+
+  /// Step 6: the gradients in the structure of the parameters, shared copies summed.
+  func gradients() -> SSMParameters<Scalar> {
+    let (h, half, rank, copies) = (values.channels, values.half, values.rank, values.sharedCopies)
     var copyEigenvalues = [Complex<Double>](repeating: .zero, count: copies * half)
     var copyLowRank = [Complex<Double>](repeating: .zero, count: rank * copies * half)
     var copyInput = [Complex<Double>](repeating: .zero, count: copies * half)
@@ -114,10 +152,12 @@ extension DPLRKernel {
       eigenvalues: copyEigenvalues, lowRank: copyLowRank, input: copyInput,
       output: outputGradient.array)
   }
+}
 
+extension DPLRKernel {
   /// Steps 3–5 of ``backward(kernelGradient:parameters:)`` for one channel: from the totals
   /// S₁…S₄ to the gradients of Δ, Λ, P, B and C̃.
-  private static func accumulateParameterGradients(
+  static func accumulateParameterGradients(
     terms: DPLRChannelTerms, totals: [Double], nyquistGradients: [Double], channel: Int,
     channels: Int,
     into results: (

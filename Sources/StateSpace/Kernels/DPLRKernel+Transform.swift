@@ -2,13 +2,35 @@ import ComplexModule
 import RealModule
 
 /// The inverse real FFT that turns S4's spectrum into its kernel, and its adjoint.
+///
+/// Spectra are built and transformed a block of channels at a time, so that besides the kernel
+/// (or its gradient) only one block's spectrum, O(c·block·L), is alive.
 extension DPLRKernel {
+  /// Channels per block of spectrum.
+  static let channelBlock = 64
+
   /// K for every (output channel, channel), (c, H, L).
   @specialized(where Scalar == Float)
   @specialized(where Scalar == Double)
   static func forward<Scalar: SSMScalar>(_ parameters: SSMParameters<Scalar>, length: Int) -> Tensor<Scalar> {
     let nodes = CauchyNodes<Scalar>(length: length)
-    return RealFFT<Scalar>(length: length).inverse(spectrum(parameters, nodes: nodes))
+    let transform = RealFFT<Scalar>(length: length)
+    let values = parameters.complexValues
+    let (h, c) = (parameters.channels, parameters.outputChannels)
+    var kernel = Tensor<Scalar>(zeros: [c, h, length])
+    for start in stride(from: 0, to: h, by: channelBlock) {
+      let channels = start..<min(start + channelBlock, h)
+      let block = transform.inverse(spectrum(values: values, nodes: nodes, channels: channels))
+      kernel.withUnsafeMutableBufferPointer { kernel in
+        block.withUnsafeBufferPointer { block in
+          for output in 0..<c {
+            (kernel.baseAddress! + (output * h + start) * length).update(
+              from: block.baseAddress! + output * channels.count * length, count: channels.count * length)
+          }
+        }
+      }
+    }
+    return kernel
   }
 
   /// The gradients of ℓ = Σ G·K with respect to every parameter, for K = ``forward(_:length:)``.
@@ -45,15 +67,30 @@ extension DPLRKernel {
       "S4 kernel backward: the kernel gradient must have shape [\(c), \(h), L], got \(kernelGradient.shape)")
     let length = kernelGradient.shape[2]
     let nodes = CauchyNodes<Scalar>(length: length)
-    var spectrumGradient = RealFFT<Scalar>(length: length).forward(kernelGradient)
-    spectrumGradient.withUnsafeMutableBufferPointer { gradient in
-      let bins = nodes.count + 1
-      for index in gradient.indices {
-        let k = index % bins
-        let weight = Scalar(k == 0 || k == nodes.count ? 1 : 2) / Scalar(length)
-        gradient[index] = Complex(gradient[index].real * weight, gradient[index].imaginary * weight)
+    let transform = RealFFT<Scalar>(length: length)
+    let accumulator = DPLRGradientAccumulator(parameters)
+    let bins = nodes.count + 1
+    for start in stride(from: 0, to: h, by: channelBlock) {
+      let channels = start..<min(start + channelBlock, h)
+      var rows = Tensor<Scalar>(zeros: [c, channels.count, length])
+      rows.withUnsafeMutableBufferPointer { rows in
+        kernelGradient.withUnsafeBufferPointer { gradient in
+          for output in 0..<c {
+            (rows.baseAddress! + output * channels.count * length).update(
+              from: gradient.baseAddress! + (output * h + start) * length, count: channels.count * length)
+          }
+        }
       }
+      var spectrumGradient = transform.forward(rows)
+      spectrumGradient.withUnsafeMutableBufferPointer { gradient in
+        for index in gradient.indices {
+          let k = index % bins
+          let weight = Scalar(k == 0 || k == nodes.count ? 1 : 2) / Scalar(length)
+          gradient[index] = Complex(gradient[index].real * weight, gradient[index].imaginary * weight)
+        }
+      }
+      accumulator.accumulate(spectrumGradient: spectrumGradient, channels: channels, nodes: nodes)
     }
-    return spectrumBackward(spectrumGradient: spectrumGradient, parameters: parameters, nodes: nodes)
+    return accumulator.gradients()
   }
 }
