@@ -5,6 +5,7 @@ enum BenchmarkSuiteKind: String, CaseIterable {
   case kernel
   case blocks
   case generate
+  case autodiff
 
   /// One line saying what the suite measures.
   var title: String {
@@ -14,6 +15,7 @@ enum BenchmarkSuiteKind: String, CaseIterable {
     case .kernel: "S4 and S4D convolution kernels (forward, backward) and recurrent steps"
     case .blocks: "One sequence block of each kind, forward and forward+backward"
     case .generate: "Autoregressive generation through the step interface"
+    case .autodiff: "Tape overhead on an MLP (forward+backward), and the AdamW update"
     }
   }
 
@@ -24,6 +26,7 @@ enum BenchmarkSuiteKind: String, CaseIterable {
     case .kernel: KernelSuite.run(&context)
     case .blocks: BlocksSuite.run(&context)
     case .generate: GenerateSuite.run(&context)
+    case .autodiff: AutodiffSuite.run(&context)
     }
   }
 }

@@ -3,9 +3,11 @@ import StateSpace
 /// The elementwise update loops of the optimizers, specialised for `Float` and `Double`.
 ///
 /// Each loop reads and writes contiguous buffers once, with the per-tensor constants hoisted
-/// out and converted to the scalar type, so that it vectorises; tensors above
-/// ``parallelMinimum`` scalars are split across the cores. A zero L2 penalty is skipped rather
-/// than multiplied in, so that it never turns an infinite parameter into a NaN gradient.
+/// out and converted to the scalar type; tensors above ``parallelMinimum`` scalars are split
+/// across the cores. Inside a chunk the captured pointers and constants are copied to locals
+/// first (otherwise every store through a pointer forces them to be reloaded, and the loop
+/// does not vectorise), and a zero L2 penalty selects a loop without it rather than being
+/// multiplied in, so that it never turns an infinite parameter into a NaN gradient.
 enum UpdateKernels {
   /// Below this many scalars per chunk an update runs on the calling thread.
   static let parallelMinimum = 1 << 15
@@ -24,12 +26,13 @@ enum UpdateKernels {
       gradient.withUnsafeBufferPointer { gradientBuffer in
         let count = valueBuffer.count
         guard count > 0 else { return }
-        let p = valueBuffer.baseAddress!
-        let g = gradientBuffer.baseAddress!
+        let (p, g) = (valueBuffer.baseAddress!, gradientBuffer.baseAddress!)
         Parallel.forEachChunk(of: count, minimumChunk: parallelMinimum) { range in
-          for i in range {
-            let direction = penalised ? g[i] + lambda * p[i] : g[i]
-            p[i] -= eta * direction
+          let (p, g, eta, lambda) = (p, g, eta, lambda)
+          if penalised {
+            for i in range { p[i] -= eta * (g[i] + lambda * p[i]) }
+          } else {
+            for i in range { p[i] -= eta * g[i] }
           }
         }
       }
@@ -48,29 +51,42 @@ enum UpdateKernels {
     let eta = Scalar(learningRate)
     let mu = Scalar(momentum)
     let lambda = Scalar(weightDecay)
+    // Without a penalty λ = 0 is multiplied by p only when p is finite: select the term.
     let penalised = weightDecay != 0
     value.withUnsafeMutableBufferPointer { valueBuffer in
       gradient.withUnsafeBufferPointer { gradientBuffer in
         buffer.withUnsafeMutableBufferPointer { momentumBuffer in
           let count = valueBuffer.count
           guard count > 0 else { return }
-          let p = valueBuffer.baseAddress!
-          let g = gradientBuffer.baseAddress!
-          let b = momentumBuffer.baseAddress!
+          let (p, g, b) = (valueBuffer.baseAddress!, gradientBuffer.baseAddress!, momentumBuffer.baseAddress!)
           Parallel.forEachChunk(of: count, minimumChunk: parallelMinimum) { range in
-            if nesterov {
+            let (p, g, b, eta, mu, lambda) = (p, g, b, eta, mu, lambda)
+            switch (penalised, nesterov) {
+            case (false, false):
               for i in range {
-                let direction = penalised ? g[i] + lambda * p[i] : g[i]
+                let velocity = mu * b[i] + g[i]
+                b[i] = velocity
+                p[i] -= eta * velocity
+              }
+            case (false, true):
+              for i in range {
+                let direction = g[i]
                 let velocity = mu * b[i] + direction
                 b[i] = velocity
                 p[i] -= eta * (direction + mu * velocity)
               }
-            } else {
+            case (true, false):
               for i in range {
-                let direction = penalised ? g[i] + lambda * p[i] : g[i]
-                let velocity = mu * b[i] + direction
+                let velocity = mu * b[i] + (g[i] + lambda * p[i])
                 b[i] = velocity
                 p[i] -= eta * velocity
+              }
+            case (true, true):
+              for i in range {
+                let direction = g[i] + lambda * p[i]
+                let velocity = mu * b[i] + direction
+                b[i] = velocity
+                p[i] -= eta * (direction + mu * velocity)
               }
             }
           }
@@ -111,6 +127,9 @@ enum UpdateKernels {
   /// One Adam or AdamW step (Kingma & Ba, Algorithm 1; Loshchilov & Hutter, Algorithm 2):
   /// `g ← g + λ·p` (Adam's L2), `p ← (1 − ηλ)·p` (AdamW's decay), `m ← β₁m + (1 − β₁)g`,
   /// `v ← β₂v + (1 − β₂)g²`, `p ← p − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)`.
+  ///
+  /// The bulk runs on SSE lanes (``AdamLanes``) where available; this loop does the rest with
+  /// the same operations in the same order, so both give identical results.
   @specialized(where Scalar == Float)
   @specialized(where Scalar == Double)
   static func adam<Scalar: DifferentiableScalar>(
@@ -138,7 +157,8 @@ enum UpdateKernels {
             let m = firstBuffer.baseAddress!
             let v = secondBuffer.baseAddress!
             Parallel.forEachChunk(of: count, minimumChunk: parallelMinimum) { range in
-              for i in range {
+              let start = AdamLanes.step(range, p, g, m, v, constants)
+              for i in start..<range.upperBound {
                 let parameter = p[i]
                 let direction = penalised ? g[i] + penalty * parameter : g[i]
                 let first = beta1 * m[i] + oneMinusBeta1 * direction
