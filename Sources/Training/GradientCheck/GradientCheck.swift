@@ -50,7 +50,8 @@ public struct GradientCheckReport: Sendable, Equatable, CustomStringConvertible 
 ///
 /// ```swift
 /// let report = checkGradients(of: layer.parameters) { tape in
-///   layer(input, on: tape).squared().sum()
+///   let output = layer(input, on: tape)
+///   return (output * output).sum()
 /// }
 /// #expect(report.passes(tolerance: 1e-6), "\(report)")
 /// ```

@@ -18,7 +18,7 @@ import StateSpace
 /// for batch in batches {
 ///   optimizer.apply(schedule)
 ///   try optimizer.minimize(model.parameters, on: Tape(seed: batch.seed)) { tape in
-///     crossEntropy(model(batch.input, on: tape), batch.labels)
+///     crossEntropy(logits: model(batch.input, on: tape), targets: batch.labels)
 ///   }
 /// }
 /// ```

@@ -4,10 +4,10 @@ import StateSpace
 /// PyTorch-style parameter groups on top of per-parameter ``ParameterOptions``.
 ///
 /// ```swift
-/// // The S4 recipe: state-space parameters at lr 0.001 without weight decay, the rest AdamW.
+/// // The S4 recipe: Δ, Λ, P, B at lr 0.001 without weight decay, the rest AdamW.
 /// let ssm = ParameterGroup(
 ///   options: ParameterOptions(learningRate: 0.001, weightDecay: 0),
-///   nameSuffixes: ["log_dt", "lambda_real", "lambda_imag", "p", "b"])
+///   nameSuffixes: ["log_dt", "log_neg_re_lambda", "im_lambda", "P", "B"])
 /// model.parameters.assign([ssm])
 /// var optimizer = AdamW<Float>(learningRate: 0.004, weightDecay: 0.05)
 /// ```

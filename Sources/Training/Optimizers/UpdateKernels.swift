@@ -51,7 +51,6 @@ enum UpdateKernels {
     let eta = Scalar(learningRate)
     let mu = Scalar(momentum)
     let lambda = Scalar(weightDecay)
-    // Without a penalty λ = 0 is multiplied by p only when p is finite: select the term.
     let penalised = weightDecay != 0
     value.withUnsafeMutableBufferPointer { valueBuffer in
       gradient.withUnsafeBufferPointer { gradientBuffer in
