@@ -6,6 +6,7 @@ enum BenchmarkSuiteKind: String, CaseIterable {
   case blocks
   case generate
   case autodiff
+  case ops
 
   /// One line saying what the suite measures.
   var title: String {
@@ -16,6 +17,7 @@ enum BenchmarkSuiteKind: String, CaseIterable {
     case .blocks: "One sequence block of each kind, forward and forward+backward"
     case .generate: "Autoregressive generation through the step interface"
     case .autodiff: "Tape overhead on an MLP (forward+backward), and the AdamW update"
+    case .ops: "Differentiable ops on (B, L, H) activations against a copy at memory speed"
     }
   }
 
@@ -27,6 +29,7 @@ enum BenchmarkSuiteKind: String, CaseIterable {
     case .blocks: BlocksSuite.run(&context)
     case .generate: GenerateSuite.run(&context)
     case .autodiff: AutodiffSuite.run(&context)
+    case .ops: OpsSuite.run(&context)
     }
   }
 }

@@ -61,6 +61,8 @@ public final class Tape<Scalar: DifferentiableScalar> {
 
   /// The parameter's value as a variable on this tape, so that its gradient is collected.
   /// Watching the same parameter twice returns the same node (its gradients then add up).
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
   public func watch(_ parameter: Parameter<Scalar>) -> Variable<Scalar> {
     guard isRecording else { return Variable(parameter.value) }
     if let node = parameterNodes[parameter.id] {
@@ -74,6 +76,8 @@ public final class Tape<Scalar: DifferentiableScalar> {
 
   /// A tensor (an input, say) as a variable whose gradient ``Gradients/subscript(_:)-(Variable)``
   /// returns after the backward pass.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
   public func watch(_ tensor: Tensor<Scalar>) -> Variable<Scalar> {
     guard isRecording else { return Variable(tensor) }
     return Variable(tensor, tape: self, node: appendLeaf(shape: tensor.shape))
@@ -82,6 +86,8 @@ public final class Tape<Scalar: DifferentiableScalar> {
   /// The number of recorded nodes (leaves and ops).
   public var nodeCount: Int { nodes.count }
 
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
   func appendNode(
     inputs: [Int?], shape: [Int], pullback: @escaping (Tensor<Scalar>) -> [Tensor<Scalar>?]
   ) -> Int {
@@ -106,6 +112,8 @@ public final class Tape<Scalar: DifferentiableScalar> {
   ///
   /// - Parameter loss: A variable with one scalar, recorded on this tape.
   /// - Returns: The gradients keyed by parameter (and by watched variable).
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
   public func gradients(of loss: Variable<Scalar>) -> Gradients<Scalar> {
     precondition(
       loss.value.scalarCount == 1,
@@ -119,6 +127,8 @@ public final class Tape<Scalar: DifferentiableScalar> {
   /// - Parameters:
   ///   - output: A variable recorded on this tape.
   ///   - seed: The gradient of some scalar with respect to `output` (the shape of `output`).
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
   public func gradients(of output: Variable<Scalar>, seed: Tensor<Scalar>) -> Gradients<Scalar> {
     precondition(isRecording, "Tape.gradients(of:): an inference tape records nothing")
     precondition(

@@ -49,6 +49,8 @@ extension Variable {
   ///   - inputs: The op's differentiable operands.
   ///   - pullback: The vector–Jacobian product; it receives the output's gradient (the shape
   ///     of `value`) and returns one gradient per input, each of that input's shape.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
   public static func record(
     _ value: Tensor<Scalar>, inputs: [Variable], pullback: @escaping (Tensor<Scalar>) -> [Tensor<Scalar>?]
   ) -> Variable {

@@ -55,16 +55,16 @@ public func crossEntropy<Scalar: DifferentiableScalar>(
           let (lse, losses) = (lse, losses)
           let minimumRows = Swift.max(1, parallelGrain / Swift.max(classes, 1))
           Parallel.forEachChunk(of: rows, minimumChunk: minimumRows) { range in
+            // One row of exponentials at a time: a vectorised loop, then a sum.
+            let scratch = UnsafeMutablePointer<Scalar>.allocate(capacity: Swift.max(classes, 1))
+            defer { scratch.deallocate() }
             for row in range {
               let line = x.baseAddress! + row * classes
               var maximum = -Scalar.infinity
               for c in 0..<classes { maximum = Swift.max(maximum, line[c]) }
-              var total: Scalar = 0
-              var sum: Scalar = 0
-              for c in 0..<classes {
-                total += Scalar.exp(line[c] - maximum)
-                sum += line[c]
-              }
+              for c in 0..<classes { scratch[c] = exponential(line[c] - maximum) }
+              let total = contiguousSum(scratch, count: classes)
+              let sum = smoothing == 0 ? 0 : contiguousSum(line, count: classes)
               lse[row] = maximum + Scalar.log(total)
               let target = targets[row]
               guard target != ignored else { continue }
@@ -93,7 +93,7 @@ public func crossEntropy<Scalar: DifferentiableScalar>(
                 continue
               }
               let shift = lse[row]
-              for c in 0..<classes { out[c] = scale * (Scalar.exp(line[c] - shift) - uniform) }
+              for c in 0..<classes { out[c] = scale * (exponential(line[c] - shift) - uniform) }
               out[target] -= scale * onTarget
             }
           }

@@ -11,16 +11,15 @@ public enum GELUApproximation: Sendable, Equatable {
 
 // MARK: - Scalar kernels (forward and derivative side by side)
 
-/// The logistic function 1/(1 + e⁻ˣ), evaluated so that the exponential never overflows.
+/// The logistic function 1/(1 + e⁻ˣ). For x → −∞ the exponential overflows to ∞ and the
+/// quotient to 0, the correct limit, so the one branch-free form serves both signs.
 @inline(__always)
 func logistic<S: DifferentiableScalar>(_ x: S) -> S {
-  if x >= 0 { return 1 / (1 + S.exp(-x)) }
-  let e = S.exp(x)
-  return e / (1 + e)
+  1 / (1 + exponential(-x))
 }
 
 struct Exponential<Scalar: DifferentiableScalar>: UnaryElementwise {
-  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar { .exp(x) }
+  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar { exponential(x) }
 }
 
 struct Logarithm<Scalar: DifferentiableScalar>: UnaryElementwise {
@@ -37,7 +36,7 @@ struct SquareRootDerivative<Scalar: DifferentiableScalar>: BinaryElementwise {
 }
 
 struct HyperbolicTangent<Scalar: DifferentiableScalar>: UnaryElementwise {
-  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar { .tanh(x) }
+  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar { hyperbolicTangent(x) }
 }
 
 /// d tanh = g·(1 − y²), given g and y = tanh x.
@@ -67,7 +66,7 @@ struct RectifierDerivative<Scalar: DifferentiableScalar>: BinaryElementwise {
 /// values of large negative x.
 struct Softplus<Scalar: DifferentiableScalar>: UnaryElementwise {
   @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar {
-    Swift.max(x, 0) + .log(onePlus: .exp(-Swift.abs(x)))
+    Swift.max(x, 0) + .log(onePlus: exponential(-Swift.abs(x)))
   }
 }
 
@@ -78,17 +77,14 @@ struct SoftplusDerivative<Scalar: DifferentiableScalar>: BinaryElementwise {
 
 /// x·Φ(x) with Φ the standard normal distribution function.
 struct ExactGELU<Scalar: DifferentiableScalar>: UnaryElementwise {
-  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar {
-    x * (1 + .erf(x * Scalar(0.70710678118654752))) / 2
-  }
+  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar { x * normalCDF(x) }
 }
 
-/// d(x·Φ(x)) = g·(Φ(x) + x·φ(x)), given g and x.
+/// d(x·Φ(x)) = g·(Φ(x) + x·φ(x)), φ(x) = e^{−x²/2}/√(2π), given g and x.
 struct ExactGELUDerivative<Scalar: DifferentiableScalar>: BinaryElementwise {
   @inline(__always) func callAsFunction(_ g: Scalar, _ x: Scalar) -> Scalar {
-    let cdf = (1 + Scalar.erf(x * Scalar(0.70710678118654752))) / 2
-    let density = Scalar.exp(-x * x / 2) * Scalar(0.39894228040143268)
-    return g * (cdf + x * density)
+    let density = exponential(-x * x / 2) * Scalar(0.39894228040143268)
+    return g * (normalCDF(x) + x * density)
   }
 }
 
@@ -96,7 +92,7 @@ struct ExactGELUDerivative<Scalar: DifferentiableScalar>: BinaryElementwise {
 struct TanhGELU<Scalar: DifferentiableScalar>: UnaryElementwise {
   @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar {
     let u = Scalar(0.79788456080286536) * (x + Scalar(0.044715) * x * x * x)
-    return x * (1 + .tanh(u)) / 2
+    return x * (1 + hyperbolicTangent(u)) / 2
   }
 }
 
@@ -104,7 +100,7 @@ struct TanhGELU<Scalar: DifferentiableScalar>: UnaryElementwise {
 struct TanhGELUDerivative<Scalar: DifferentiableScalar>: BinaryElementwise {
   @inline(__always) func callAsFunction(_ g: Scalar, _ x: Scalar) -> Scalar {
     let x2 = x * x
-    let t = Scalar.tanh(Scalar(0.79788456080286536) * x * (1 + Scalar(0.044715) * x2))
+    let t = hyperbolicTangent(Scalar(0.79788456080286536) * x * (1 + Scalar(0.044715) * x2))
     let du = Scalar(0.79788456080286536) * (1 + Scalar(0.134145) * x2)
     return g * ((1 + t) + x * (1 - t * t) * du) / 2
   }

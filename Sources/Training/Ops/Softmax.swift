@@ -24,12 +24,9 @@ extension Tensor where Scalar: DifferentiableScalar {
             let (line, out) = (x + row * n, y + row * n)
             var maximum = -Scalar.infinity
             for j in 0..<n { maximum = Swift.max(maximum, line[j]) }
-            var total: Scalar = 0
-            for j in 0..<n {
-              let e = Scalar.exp(line[j] - maximum)
-              out[j] = e
-              total += e
-            }
+            // Exponentials first (a loop the compiler vectorises), then their sum.
+            for j in 0..<n { out[j] = exponential(line[j] - maximum) }
+            let total = contiguousSum(out, count: n)
             if logarithm {
               let shift = maximum + Scalar.log(total)
               for j in 0..<n { out[j] = line[j] - shift }
@@ -97,7 +94,7 @@ extension Tensor where Scalar: DifferentiableScalar {
               if logarithm {
                 var total: Scalar = 0
                 for j in 0..<n { total += gLine[j] }
-                for j in 0..<n { out[j] = gLine[j] - Scalar.exp(yLine[j]) * total }
+                for j in 0..<n { out[j] = gLine[j] - exponential(yLine[j]) * total }
               } else {
                 var dot: Scalar = 0
                 for j in 0..<n { dot += gLine[j] * yLine[j] }
