@@ -12,4 +12,7 @@ typedef double s4fft_vector_f64 __attribute__((vector_size(64)));
 #define EVEN(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
 #define ODD(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
 
-#include "FFTKernelsTemplate.h"
+#include "FFTCommon.h"
+#include "FFTPasses.h"
+#include "FFTRealSignals.h"
+#include "FFTChannels.h"

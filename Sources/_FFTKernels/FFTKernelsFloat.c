@@ -16,4 +16,7 @@ typedef float s4fft_vector_f32 __attribute__((vector_size(64)));
 #define ODD(a, b) \
   __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31)
 
-#include "FFTKernelsTemplate.h"
+#include "FFTCommon.h"
+#include "FFTPasses.h"
+#include "FFTRealSignals.h"
+#include "FFTChannels.h"

@@ -3,7 +3,9 @@ import RealModule
 
 extension FFTConvolution {
   /// The gradients of ℓ = Σ g·y with respect to the input and the kernel, for
-  /// y = `self(input, kernel:)` and g = `outputGradient`.
+  /// y = `self(input, kernel:)` and g = `outputGradient`, recomputing the spectra of the
+  /// input and the kernel (see ``backward(outputGradient:saved:)`` for the variant that takes
+  /// them from the forward pass).
   ///
   /// With the circular form y = k_c ⊛ u (zero-padded to n), the adjoints are circular
   /// correlations: ∂ℓ/∂u[s] = Σ_t g[t]·k_c[t−s] (spectrum G·conj K, the forward pass with the
@@ -28,80 +30,127 @@ extension FFTConvolution {
       outputGradient.shape == input.shape,
       "FFTConvolution.backward: output gradient shape \(outputGradient.shape) differs from input shape \(input.shape)")
     let spectra = kernelSpectra(kernel, channels: channels)
+    return input.withUnsafeBufferPointer { u in
+      gradients(
+        outputGradient, batch: batch, channels: channels, kernelSpectra: spectra.pointer,
+        inputSpectra: .recomputed(from: u.baseAddress!))
+    }
+  }
+
+  /// Where the backward pass finds the spectra U of the input's batch pairs.
+  enum InputSpectra {
+    /// Transformed again from u, (B, L, H).
+    case recomputed(from: UnsafePointer<Scalar>)
+    /// Kept by the forward pass: item (block, pair) at (block·pairs + pair)·spectrumScalars.
+    case saved(UnsafePointer<Scalar>)
+
+    var isSaved: Bool {
+      if case .saved = self { true } else { false }
+    }
+  }
+
+  /// Both gradients. The (channel block, batch pair) items are split into one contiguous
+  /// part per core; each part transforms g, multiplies by conj K for ∂ℓ/∂u and accumulates
+  /// G·conj U per channel block for ∂ℓ/∂k. A block whose pairs fall into two parts gets one
+  /// partial kernel gradient from each, summed in part order afterwards, so the result does
+  /// not depend on thread timing.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  func gradients(
+    _ outputGradient: Tensor<Scalar>, batch: Int, channels: Int, kernelSpectra: UnsafePointer<Scalar>,
+    inputSpectra: InputSpectra
+  ) -> (input: Tensor<Scalar>, kernel: Tensor<Scalar>) {
+    let (n, lk, lanes, size) = (fftLength, kernelLength, FFTKernels.lanes(Scalar.self), spectrumScalars)
+    let (blocks, pairs) = blockCounts(batch: batch, channels: channels)
+    let items = blocks * pairs
+    let parts = max(1, min(Parallel.workerCount, items))
+    let kernelRows = direction == .causal ? 1 : 2
+    let partRange = { (part: Int) in (items * part / parts)..<(items * (part + 1) / parts) }
+    /// A block's kernel gradient is partial when another part also has some of its pairs.
+    func isShared(_ block: Int) -> Bool {
+      let blockItems = (block * pairs)..<((block + 1) * pairs)
+      return (0..<parts).filter { partRange($0).overlaps(blockItems) }.count > 1
+    }
+    // Per part: slot 0 for its first block, slot 1 for its last, each lanes·kernelRows rows.
+    let slotScalars = lanes * kernelRows * lk
+    var partials = [Scalar](repeating: 0, count: parts * 2 * slotScalars)
     var kernelGradient = Tensor<Scalar>(zeros: kernelShape(channels: channels))
-    let inputGradient = Tensor<Scalar>(shape: input.shape, unsafeUninitializedScalars: { inputGradient in
+    let inputGradient = Tensor<Scalar>(shape: outputGradient.shape, unsafeUninitializedScalars: { du in
       outputGradient.withUnsafeBufferPointer { g in
-        input.withUnsafeBufferPointer { u in
-          kernelGradient.withUnsafeMutableBufferPointer { dk in
-            backward(
-              g.baseAddress!, u.baseAddress!, batch: batch, channels: channels, spectra: spectra.pointer,
-              inputGradient: inputGradient.baseAddress!, kernelGradient: dk.baseAddress!)
+        kernelGradient.withUnsafeMutableBufferPointer { dk in
+          partials.withUnsafeMutableBufferPointer { partials in
+            let shared = UncheckedSendable(
+              (g.baseAddress!, du.baseAddress!, dk.baseAddress!, partials.baseAddress!, kernelSpectra, inputSpectra))
+            Parallel.forEachChunk(of: parts) { range in
+              let (g, du, dk, partials, kernelSpectra, inputSpectra) = shared.value
+              let data = ScratchBuffer<Scalar>(count: size)
+              let correlation = ScratchBuffer<Scalar>(count: size)
+              let recomputed = ScratchBuffer<Scalar>(count: inputSpectra.isSaved ? 0 : size)
+              for part in range {
+                let itemsOfPart = partRange(part)
+                var item = itemsOfPart.lowerBound
+                while item < itemsOfPart.upperBound {
+                  let block = item / pairs
+                  let end = min(itemsOfPart.upperBound, (block + 1) * pairs)
+                  correlation.pointer.initialize(repeating: 0, count: size)
+                  for pair in (item - block * pairs)..<(end - block * pairs) {
+                    let u: UnsafePointer<Scalar>
+                    switch inputSpectra {
+                    case .recomputed(let input):
+                      FFTKernels.spectrum(
+                        of: signals(input, block: block, pair: pair, batch: batch, channels: channels), size: n,
+                        twiddles: twiddles.pointer, into: recomputed.pointer)
+                      u = UnsafePointer(recomputed.pointer)
+                    case .saved(let spectra):
+                      u = spectra + (block * pairs + pair) * size
+                    }
+                    let work = FFTKernels.PointwiseWork(
+                      correlation: correlation.pointer, correlateWith: u, factor: kernelSpectra + block * size,
+                      conjugate: true)
+                    FFTKernels.convolve(
+                      signals(g, block: block, pair: pair, batch: batch, channels: channels), size: n,
+                      twiddles: twiddles.pointer, scratch: data.pointer, work: work,
+                      output: signals(du, block: block, pair: pair, batch: batch, channels: channels))
+                  }
+                  // c[j] = Re IFFT(Σ Z_g·conj Z_u)[j]/n, one row per channel.
+                  FFTKernels.inverse(correlation.pointer, size: n, twiddles: twiddles.pointer)
+                  let width = min(lanes, channels - block * lanes)
+                  if isShared(block) {
+                    let slot = partials + (part * 2 + (block == itemsOfPart.lowerBound / pairs ? 0 : 1)) * slotScalars
+                    FFTKernels.storeKernels(
+                      correlation.pointer, size: n, scale: 1 / Scalar(n), taps: lk, channels: width, rowStride: lk,
+                      into: slot, kernelRows == 2 ? slot + lanes * lk : nil)
+                  } else {
+                    let dk0 = dk + block * lanes * lk
+                    FFTKernels.storeKernels(
+                      correlation.pointer, size: n, scale: 1 / Scalar(n), taps: lk, channels: width, rowStride: lk,
+                      into: dk0, kernelRows == 2 ? dk0 + channels * lk : nil)
+                  }
+                  item = end
+                }
+              }
+            }
           }
         }
       }
     })
-    return (inputGradient, kernelGradient)
-  }
-
-  /// Both gradients, one channel block per task: for each batch pair, the spectra of g and
-  /// u, the correlation accumulated, and g's spectrum times conj K transformed back.
-  @specialized(where Scalar == Float)
-  @specialized(where Scalar == Double)
-  func backward(
-    _ g: UnsafePointer<Scalar>, _ u: UnsafePointer<Scalar>, batch: Int, channels: Int,
-    spectra: UnsafePointer<Scalar>, inputGradient: UnsafeMutablePointer<Scalar>,
-    kernelGradient: UnsafeMutablePointer<Scalar>
-  ) {
-    let (n, lk, lanes) = (fftLength, kernelLength, FFTKernels.lanes(Scalar.self))
-    let (blocks, pairs) = blockCounts(batch: batch, channels: channels)
-    let bidirectional = direction == .bidirectional
-    let shared = UncheckedSendable((g, u, spectra, inputGradient, kernelGradient))
-    Parallel.forEachChunk(of: blocks) { range in
-      let (g, u, spectra, inputGradient, kernelGradient) = shared.value
-      let size = n * 2 * lanes
-      let gradientSpectrum = ScratchBuffer<Scalar>(count: size)
-      let inputSpectrum = ScratchBuffer<Scalar>(count: size)
-      let correlation = ScratchBuffer<Scalar>(count: size)
-      let rows = ScratchBuffer<Scalar>(count: lanes * n)
-      withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Scalar>?.self, capacity: lanes) { pointers in
-        for block in range {
-          let width = min(lanes, channels - block * lanes)
-          correlation.pointer.initialize(repeating: 0, count: size)
-          for pair in 0..<pairs {
-            let first = (2 * pair * length) * channels + block * lanes
-            let second = 2 * pair + 1 < batch ? first + length * channels : nil
-            FFTKernels.gatherChannels(
-              first: u + first, second: second.map { u + $0 }, length: length, stride: channels,
-              channels: width, size: n, into: inputSpectrum.pointer)
-            FFTKernels.forward(inputSpectrum.pointer, size: n, roots: roots)
-            FFTKernels.gatherChannels(
-              first: g + first, second: second.map { g + $0 }, length: length, stride: channels,
-              channels: width, size: n, into: gradientSpectrum.pointer)
-            FFTKernels.forward(gradientSpectrum.pointer, size: n, roots: roots)
-            FFTKernels.accumulateCorrelation(
-              correlation.pointer, gradientSpectrum.pointer, inputSpectrum.pointer, size: n)
-            FFTKernels.multiply(
-              gradientSpectrum.pointer, by: spectra + block * size, size: n, conjugate: true)
-            FFTKernels.inverse(gradientSpectrum.pointer, size: n, roots: roots)
-            FFTKernels.scatterChannels(
-              gradientSpectrum.pointer, length: length, stride: channels, channels: width,
-              first: inputGradient + first, second: second.map { inputGradient + $0 })
-          }
-          // c[j] = Re IFFT(Σ Z_g·conj Z_u)[j]/n, one row per channel.
-          FFTKernels.inverse(correlation.pointer, size: n, roots: roots)
-          for lane in 0..<width { pointers[lane] = rows.pointer + lane * n }
-          FFTKernels.scatterRows(
-            correlation.pointer, count: n, stride: 2 * lanes, scale: 1 / Scalar(n),
-            into: pointers.baseAddress!, rowCount: width)
-          for lane in 0..<width {
-            let (h, c) = (block * lanes + lane, rows.pointer + lane * n)
-            for s in 0..<lk { kernelGradient[h * lk + s] = c[s] }
-            if bidirectional {
-              for s in 0..<lk { kernelGradient[(channels + h) * lk + s] = c[n - 1 - s] }
+    // The shared blocks: sum the parts' partial gradients in part order.
+    kernelGradient.withUnsafeMutableBufferPointer { dk in
+      for block in 0..<blocks where isShared(block) {
+        let width = min(lanes, channels - block * lanes)
+        let blockItems = (block * pairs)..<((block + 1) * pairs)
+        for part in 0..<parts where partRange(part).overlaps(blockItems) {
+          let slot = (part * 2 + (block == partRange(part).lowerBound / pairs ? 0 : 1)) * slotScalars
+          for row in 0..<kernelRows {
+            for lane in 0..<width {
+              let target = ((row * channels) + block * lanes + lane) * lk
+              let source = slot + (row * lanes + lane) * lk
+              for s in 0..<lk { dk[target + s] += partials[source + s] }
             }
           }
         }
       }
     }
+    return (inputGradient, kernelGradient)
   }
 }

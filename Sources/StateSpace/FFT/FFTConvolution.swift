@@ -2,7 +2,7 @@ import ComplexModule
 import RealModule
 
 /// Causal or bidirectional convolution of channels-last signals with one kernel per channel,
-/// computed through real FFTs of a padded length (S4's `FFTConv`, paper §3.3 and
+/// computed through FFTs of a padded length (S4's `FFTConv`, paper §3.3 and
 /// S4-REFERENCE §5.1).
 ///
 /// Shape legend: B batch, L ``length``, H channels, Lk ``kernelLength``.
@@ -15,6 +15,10 @@ import RealModule
 /// Both are circular convolutions of the zero-padded signals with the circular kernel
 /// k_c[j] = k0[j] + k1[n−1−j], exact when the FFT length n leaves no wrap-around:
 /// n ≥ L + Lk − 1 for the causal case and n ≥ L + Lk for the bidirectional one.
+///
+/// For training, ``forward(_:kernel:)`` and ``backward(outputGradient:saved:)`` keep the
+/// spectra of the forward pass for the backward pass;
+/// ``backward(outputGradient:input:kernel:)`` recomputes them.
 public struct FFTConvolution<Scalar: FFTScalar>: Sendable {
   /// Which side of the present the kernel reaches.
   public enum Direction: Sendable {
@@ -32,8 +36,8 @@ public struct FFTConvolution<Scalar: FFTScalar>: Sendable {
   public let direction: Direction
   /// n, the FFT length: the smallest power of two that leaves no circular wrap-around.
   public let fftLength: Int
-  /// W_n^j, the twiddles of the length-n complex transforms.
-  let roots: FFTRoots<Scalar>
+  /// The passes of the length-n complex transforms.
+  let twiddles: FFTTwiddles<Scalar>
 
   /// Creates the convolution plan.
   ///
@@ -55,7 +59,7 @@ public struct FFTConvolution<Scalar: FFTScalar>: Sendable {
     self.kernelLength = kernelLength
     self.direction = direction
     fftLength = n
-    roots = FFTRoots(count: n)
+    twiddles = FFTTwiddles(size: n)
   }
 
   /// The shape a kernel must have: (H, Lk) causal, (2, H, Lk) bidirectional.
@@ -83,8 +87,8 @@ public struct FFTConvolution<Scalar: FFTScalar>: Sendable {
     return Tensor(shape: input.shape, unsafeUninitializedScalars: { output in
       input.withUnsafeBufferPointer { input in
         convolve(
-          input.baseAddress!, batch: batch, channels: channels, spectra: spectra.pointer,
-          conjugate: false, into: output.baseAddress!)
+          input.baseAddress!, batch: batch, channels: channels, kernelSpectra: spectra.pointer,
+          conjugate: false, saving: nil, into: output.baseAddress!)
       }
     })
   }
@@ -107,34 +111,58 @@ public struct FFTConvolution<Scalar: FFTScalar>: Sendable {
     return ((channels + lanes - 1) / lanes, (batch + 1) / 2)
   }
 
+  /// The scalars of one blocked spectrum: n elements of 2·lanes.
+  var spectrumScalars: Int { fftLength * 2 * FFTKernels.lanes(Scalar.self) }
+
+  /// Where the signals of (channel block, batch pair) sit in a (B, L, H) tensor: the pair's
+  /// first entry (real parts), its second entry if any (imaginary parts), and the block's
+  /// channel count.
+  func signalOffsets(block: Int, pair: Int, batch: Int, channels: Int) -> (first: Int, second: Int?, width: Int) {
+    let lanes = FFTKernels.lanes(Scalar.self)
+    let first = (2 * pair * length) * channels + block * lanes
+    return (first, 2 * pair + 1 < batch ? first + length * channels : nil, min(lanes, channels - block * lanes))
+  }
+
+  /// The signals of (channel block, batch pair) in `base`, (B, L, H).
+  func signals(
+    _ base: UnsafePointer<Scalar>, block: Int, pair: Int, batch: Int, channels: Int
+  ) -> FFTKernels.ChannelSignals<UnsafePointer<Scalar>> {
+    let (first, second, width) = signalOffsets(block: block, pair: pair, batch: batch, channels: channels)
+    return .init(first: base + first, second: second.map { base + $0 }, length: length, stride: channels, channels: width)
+  }
+
+  /// The signals of (channel block, batch pair) in `base`, (B, L, H), for writing.
+  func signals(
+    _ base: UnsafeMutablePointer<Scalar>, block: Int, pair: Int, batch: Int, channels: Int
+  ) -> FFTKernels.ChannelSignals<UnsafeMutablePointer<Scalar>> {
+    let (first, second, width) = signalOffsets(block: block, pair: pair, batch: batch, channels: channels)
+    return .init(first: base + first, second: second.map { base + $0 }, length: length, stride: channels, channels: width)
+  }
+
   /// y = IFFT(FFT(u)·K) (or with conj K, the adjoint) for every (channel block, batch pair),
-  /// in parallel; `spectra` holds each block's n-element kernel spectrum, pre-scaled by 1/n.
+  /// in parallel, block-major so that consecutive items share a kernel spectrum; `kernelSpectra`
+  /// holds each block's n-element kernel spectrum, pre-scaled by 1/n. When `saving` is given,
+  /// the spectrum of item (block, pair) is kept at `saving + (block·pairs + pair)·spectrumScalars`.
   @specialized(where Scalar == Float)
   @specialized(where Scalar == Double)
   func convolve(
-    _ input: UnsafePointer<Scalar>, batch: Int, channels: Int, spectra: UnsafePointer<Scalar>,
-    conjugate: Bool, into output: UnsafeMutablePointer<Scalar>
+    _ input: UnsafePointer<Scalar>, batch: Int, channels: Int, kernelSpectra: UnsafePointer<Scalar>,
+    conjugate: Bool, saving: UnsafeMutablePointer<Scalar>?, into output: UnsafeMutablePointer<Scalar>
   ) {
-    let (n, lanes) = (fftLength, FFTKernels.lanes(Scalar.self))
+    let (n, size) = (fftLength, spectrumScalars)
     let (blocks, pairs) = blockCounts(batch: batch, channels: channels)
-    let shared = UncheckedSendable((input, spectra, output))
+    let shared = UncheckedSendable((input, kernelSpectra, saving, output))
     Parallel.forEachChunk(of: blocks * pairs) { items in
-      let (input, spectra, output) = shared.value
-      let data = ScratchBuffer<Scalar>(count: n * 2 * lanes)
+      let (input, kernelSpectra, saving, output) = shared.value
+      let data = ScratchBuffer<Scalar>(count: size)
       for item in items {
         let (block, pair) = item.quotientAndRemainder(dividingBy: pairs)
-        let width = min(lanes, channels - block * lanes)
-        let first = (2 * pair * length) * channels + block * lanes
-        let second = 2 * pair + 1 < batch ? first + length * channels : nil
-        FFTKernels.gatherChannels(
-          first: input + first, second: second.map { input + $0 }, length: length, stride: channels,
-          channels: width, size: n, into: data.pointer)
-        FFTKernels.forward(data.pointer, size: n, roots: roots)
-        FFTKernels.multiply(data.pointer, by: spectra + block * n * 2 * lanes, size: n, conjugate: conjugate)
-        FFTKernels.inverse(data.pointer, size: n, roots: roots)
-        FFTKernels.scatterChannels(
-          data.pointer, length: length, stride: channels, channels: width, first: output + first,
-          second: second.map { output + $0 })
+        let source = signals(input, block: block, pair: pair, batch: batch, channels: channels)
+        let target = signals(output, block: block, pair: pair, batch: batch, channels: channels)
+        let work = FFTKernels.PointwiseWork(
+          save: saving.map { $0 + item * size }, factor: kernelSpectra + block * size, conjugate: conjugate)
+        FFTKernels.convolve(
+          source, size: n, twiddles: twiddles.pointer, scratch: data.pointer, work: work, output: target)
       }
     }
   }
@@ -144,38 +172,25 @@ public struct FFTConvolution<Scalar: FFTScalar>: Sendable {
   /// two, is exact; it makes the unscaled inverse transform the true inverse.)
   @specialized(where Scalar == Float)
   @specialized(where Scalar == Double)
-  func kernelSpectra(_ kernel: Tensor<Scalar>, channels: Int) -> ScratchBuffer<Scalar> {
-    let (n, lk, lanes) = (fftLength, kernelLength, FFTKernels.lanes(Scalar.self))
+  func kernelSpectra(_ kernel: Tensor<Scalar>, channels: Int) -> SharedScalars<Scalar> {
+    let (n, lk, lanes, size) = (fftLength, kernelLength, FFTKernels.lanes(Scalar.self), spectrumScalars)
     let blocks = (channels + lanes - 1) / lanes
-    let spectra = ScratchBuffer<Scalar>(count: blocks * n * 2 * lanes)
     let bidirectional = direction == .bidirectional
-    kernel.withUnsafeBufferPointer { kernel in
-      let shared = UncheckedSendable((kernel.baseAddress!, spectra.pointer))
-      Parallel.forEachChunk(of: blocks) { range in
-        let (k, spectra) = shared.value
-        let rows = ScratchBuffer<Scalar>(count: lanes * n)
-        withUnsafeTemporaryAllocation(of: UnsafePointer<Scalar>?.self, capacity: lanes) { pointers in
+    return SharedScalars(count: blocks * size) { spectra in
+      kernel.withUnsafeBufferPointer { kernel in
+        let shared = UncheckedSendable((kernel.baseAddress!, spectra))
+        Parallel.forEachChunk(of: blocks) { range in
+          let (k, spectra) = shared.value
           for block in range {
-            let width = min(lanes, channels - block * lanes)
-            let scale = 1 / Scalar(n)
-            for lane in 0..<width {
-              let h = block * lanes + lane
-              let row = rows.pointer + lane * n
-              row.initialize(repeating: 0, count: n)
-              for s in 0..<lk { row[s] = scale * k[h * lk + s] }
-              if bidirectional {
-                for s in 0..<lk { row[n - 1 - s] += scale * k[(channels + h) * lk + s] }
-              }
-              pointers[lane] = UnsafePointer(row)
-            }
-            let data = spectra + block * n * 2 * lanes
-            data.initialize(repeating: 0, count: n * 2 * lanes)
-            FFTKernels.gatherRows(pointers.baseAddress!, rowCount: width, count: n, stride: 2 * lanes, into: data)
-            FFTKernels.forward(data, size: n, roots: roots)
+            let k0 = k + block * lanes * lk
+            let data = spectra + block * size
+            FFTKernels.loadKernels(
+              k0, bidirectional ? k0 + channels * lk : nil, rowStride: lk, taps: lk,
+              channels: min(lanes, channels - block * lanes), scale: 1 / Scalar(n), size: n, into: data)
+            FFTKernels.forward(data, size: n, twiddles: twiddles.pointer)
           }
         }
       }
     }
-    return spectra
   }
 }

@@ -6,7 +6,7 @@ import _FFTKernels
 ///
 /// Layouts, from the C header: a *real blocked* signal holds sample t of all lanes at offset
 /// t·lanes; a *complex blocked* signal holds element m as lanes real parts then lanes
-/// imaginary parts at offset m·2·lanes.
+/// imaginary parts at offset m·2·lanes. Spectra are in bit-reversed order.
 enum FFTKernels {
   /// The number of signals processed side by side: one 64-byte vector of scalars.
   @inline(__always)
@@ -16,25 +16,25 @@ enum FFTKernels {
 
   /// In-place complex FFT of `size` blocked elements, natural order in, bit-reversed out.
   @inline(__always)
-  static func forward<Scalar: FFTScalar>(_ data: UnsafeMutablePointer<Scalar>, size: Int, roots: FFTRoots<Scalar>) {
-    roots.values.withUnsafeBufferPointer { w in
-      if Scalar.self == Float.self {
-        s4fft_forward_f32(float(data), size, float(w.baseAddress!), roots.count)
-      } else {
-        s4fft_forward_f64(double(data), size, double(w.baseAddress!), roots.count)
-      }
+  static func forward<Scalar: FFTScalar>(
+    _ data: UnsafeMutablePointer<Scalar>, size: Int, twiddles: UnsafePointer<Scalar>
+  ) {
+    if Scalar.self == Float.self {
+      s4fft_forward_f32(float(data), size, float(twiddles))
+    } else {
+      s4fft_forward_f64(double(data), size, double(twiddles))
     }
   }
 
-  /// The unscaled inverse of ``forward(_:size:roots:)``: bit-reversed in, natural order out.
+  /// The unscaled inverse of ``forward(_:size:twiddles:)``: bit-reversed in, natural order out.
   @inline(__always)
-  static func inverse<Scalar: FFTScalar>(_ data: UnsafeMutablePointer<Scalar>, size: Int, roots: FFTRoots<Scalar>) {
-    roots.values.withUnsafeBufferPointer { w in
-      if Scalar.self == Float.self {
-        s4fft_inverse_f32(float(data), size, float(w.baseAddress!), roots.count)
-      } else {
-        s4fft_inverse_f64(double(data), size, double(w.baseAddress!), roots.count)
-      }
+  static func inverse<Scalar: FFTScalar>(
+    _ data: UnsafeMutablePointer<Scalar>, size: Int, twiddles: UnsafePointer<Scalar>
+  ) {
+    if Scalar.self == Float.self {
+      s4fft_inverse_f32(float(data), size, float(twiddles))
+    } else {
+      s4fft_inverse_f64(double(data), size, double(twiddles))
     }
   }
 
@@ -73,113 +73,58 @@ enum FFTKernels {
   }
 
   /// Half spectra (interleaved complex rows of M + 1 bins) from the bit-reversed transform
-  /// of z_m = x_{2m} + i·x_{2m+1}.
+  /// of z_m = x_{2m} + i·x_{2m+1}; `roots` holds W_n^k/2, k ≤ M/2.
   @inline(__always)
   static func realSpectra<Scalar: FFTScalar>(
-    from z: UnsafePointer<Scalar>, half: Int, roots: FFTRoots<Scalar>,
+    from z: UnsafePointer<Scalar>, half: Int, roots: UnsafePointer<Scalar>,
     into rows: UnsafePointer<UnsafeMutablePointer<Scalar>?>, rowCount: Int
   ) {
-    roots.values.withUnsafeBufferPointer { w in
-      if Scalar.self == Float.self {
-        rows.withMemoryRebound(to: UnsafeMutablePointer<Float>?.self, capacity: rowCount) {
-          s4fft_real_spectra_f32(float(z), half, float(w.baseAddress!), $0, rowCount)
-        }
-      } else {
-        rows.withMemoryRebound(to: UnsafeMutablePointer<Double>?.self, capacity: rowCount) {
-          s4fft_real_spectra_f64(double(z), half, double(w.baseAddress!), $0, rowCount)
-        }
+    if Scalar.self == Float.self {
+      rows.withMemoryRebound(to: UnsafeMutablePointer<Float>?.self, capacity: rowCount) {
+        s4fft_real_spectra_f32(float(z), half, float(roots), $0, rowCount)
+      }
+    } else {
+      rows.withMemoryRebound(to: UnsafeMutablePointer<Double>?.self, capacity: rowCount) {
+        s4fft_real_spectra_f64(double(z), half, double(roots), $0, rowCount)
       }
     }
   }
 
-  /// The bit-reversed Z whose inverse transform is z_m = x_{2m} + i·x_{2m+1}, from
-  /// interleaved complex rows of M + 1 bins (lanes ≥ rowCount read `zeroRow`).
+  /// scale·Z (bit-reversed), whose inverse transform is z_m = x_{2m} + i·x_{2m+1} times
+  /// M·scale, from interleaved complex rows of M + 1 bins (lanes ≥ rowCount read `zeroRow`);
+  /// `roots` holds conj W_n^k·scale/2, k ≤ M/2.
   @inline(__always)
   static func realSpectraInverse<Scalar: FFTScalar>(
     from rows: UnsafePointer<UnsafePointer<Scalar>?>, rowCount: Int, zeroRow: UnsafePointer<Scalar>,
-    half: Int, roots: FFTRoots<Scalar>, into z: UnsafeMutablePointer<Scalar>
+    half: Int, roots: UnsafePointer<Scalar>, scale: Scalar, into z: UnsafeMutablePointer<Scalar>
   ) {
-    roots.values.withUnsafeBufferPointer { w in
-      if Scalar.self == Float.self {
-        rows.withMemoryRebound(to: UnsafePointer<Float>?.self, capacity: rowCount) {
-          s4fft_real_spectra_inverse_f32($0, rowCount, float(zeroRow), half, float(w.baseAddress!), float(z))
-        }
-      } else {
-        rows.withMemoryRebound(to: UnsafePointer<Double>?.self, capacity: rowCount) {
-          s4fft_real_spectra_inverse_f64($0, rowCount, double(zeroRow), half, double(w.baseAddress!), double(z))
-        }
+    if Scalar.self == Float.self {
+      rows.withMemoryRebound(to: UnsafePointer<Float>?.self, capacity: rowCount) {
+        s4fft_real_spectra_inverse_f32(
+          $0, rowCount, float(zeroRow), half, float(roots), unsafeBitCast(scale, to: Float.self), float(z))
+      }
+    } else {
+      rows.withMemoryRebound(to: UnsafePointer<Double>?.self, capacity: rowCount) {
+        s4fft_real_spectra_inverse_f64(
+          $0, rowCount, double(zeroRow), half, double(roots), unsafeBitCast(scale, to: Double.self), double(z))
       }
     }
   }
 
-  /// Channels-last signals `first` (real part) and `second` (imaginary part, or zero) into
-  /// `size` complex blocked elements, zero-padded after `length`.
   @inline(__always)
-  static func gatherChannels<Scalar: FFTScalar>(
-    first: UnsafePointer<Scalar>, second: UnsafePointer<Scalar>?, length: Int, stride: Int,
-    channels: Int, size: Int, into data: UnsafeMutablePointer<Scalar>
-  ) {
-    if Scalar.self == Float.self {
-      s4fft_gather_channels_f32(
-        float(first), second.map { float($0) }, length, stride, channels, size, float(data))
-    } else {
-      s4fft_gather_channels_f64(
-        double(first), second.map { double($0) }, length, stride, channels, size, double(data))
-    }
-  }
-
-  /// The first `length` complex blocked elements back to channels-last `first` (real parts)
-  /// and `second` (imaginary parts, when given).
-  @inline(__always)
-  static func scatterChannels<Scalar: FFTScalar>(
-    _ data: UnsafePointer<Scalar>, length: Int, stride: Int, channels: Int,
-    first: UnsafeMutablePointer<Scalar>, second: UnsafeMutablePointer<Scalar>?
-  ) {
-    if Scalar.self == Float.self {
-      s4fft_scatter_channels_f32(float(data), length, stride, channels, float(first), second.map { float($0) })
-    } else {
-      s4fft_scatter_channels_f64(double(data), length, stride, channels, double(first), second.map { double($0) })
-    }
-  }
-
-  /// data ← data·spectrum (or data·conj spectrum), elementwise over `size` complex elements.
-  @inline(__always)
-  static func multiply<Scalar: FFTScalar>(
-    _ data: UnsafeMutablePointer<Scalar>, by spectrum: UnsafePointer<Scalar>, size: Int, conjugate: Bool
-  ) {
-    if Scalar.self == Float.self {
-      s4fft_multiply_f32(float(data), float(spectrum), size, conjugate ? 1 : 0)
-    } else {
-      s4fft_multiply_f64(double(data), double(spectrum), size, conjugate ? 1 : 0)
-    }
-  }
-
-  /// sum ← sum + a·conj b, elementwise over `size` complex elements.
-  @inline(__always)
-  static func accumulateCorrelation<Scalar: FFTScalar>(
-    _ sum: UnsafeMutablePointer<Scalar>, _ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, size: Int
-  ) {
-    if Scalar.self == Float.self {
-      s4fft_accumulate_correlation_f32(float(sum), float(a), float(b), size)
-    } else {
-      s4fft_accumulate_correlation_f64(double(sum), double(a), double(b), size)
-    }
-  }
-
-  @inline(__always)
-  private static func float<Scalar>(_ p: UnsafePointer<Scalar>) -> UnsafePointer<Float> {
+  static func float<Scalar>(_ p: UnsafePointer<Scalar>) -> UnsafePointer<Float> {
     UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
   }
   @inline(__always)
-  private static func float<Scalar>(_ p: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
+  static func float<Scalar>(_ p: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
     UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
   }
   @inline(__always)
-  private static func double<Scalar>(_ p: UnsafePointer<Scalar>) -> UnsafePointer<Double> {
+  static func double<Scalar>(_ p: UnsafePointer<Scalar>) -> UnsafePointer<Double> {
     UnsafeRawPointer(p).assumingMemoryBound(to: Double.self)
   }
   @inline(__always)
-  private static func double<Scalar>(_ p: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Double> {
+  static func double<Scalar>(_ p: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Double> {
     UnsafeMutableRawPointer(p).assumingMemoryBound(to: Double.self)
   }
 }

@@ -1,7 +1,7 @@
 import ComplexModule
 import RealModule
 
-/// The twiddle table of a real FFT of length n = 2M, and the batched transforms.
+/// The tables of a real FFT of length n = 2M, and the batched transforms.
 ///
 /// A real transform of length n is one complex transform of length M of
 /// z_m = x_{2m} + i·x_{2m+1}: with A and B the spectra of the even and odd samples,
@@ -16,12 +16,21 @@ import RealModule
 struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
   /// n.
   let length: Int
-  /// W_n^j for j < n (the complex transform of length M uses every other one).
-  let roots: FFTRoots<Scalar>
+  /// The passes of the complex transform of length M.
+  let twiddles: FFTTwiddles<Scalar>
+  /// W_n^k/2 for k ≤ M/2: X_k = A_k + W^k·B_k in the forward split.
+  let splitRoots: SharedScalars<Scalar>
+  /// conj W_n^k/n for k ≤ M/2: the inverse merge, with irfft's 1/n and the 1/M of the
+  /// unscaled inverse of length M folded in (scale 1/M times ½).
+  let mergeRoots: SharedScalars<Scalar>
 
   init(length: Int) {
     self.length = length
-    roots = FFTRoots(count: length)
+    let half = length / 2
+    twiddles = FFTTwiddles(size: half)
+    splitRoots = FFTRoots.table(Scalar.self, n: length, count: half / 2 + 1, factor: 0.5, conjugate: false)
+    mergeRoots = FFTRoots.table(
+      Scalar.self, n: length, count: half / 2 + 1, factor: 1 / Double(length), conjugate: true)
   }
 
   /// Blocks per parallel chunk: enough samples that a chunk pays for waking a thread.
@@ -50,8 +59,9 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
               outputs[lane] = spectra + row * 2 * (half + 1)
             }
             FFTKernels.gatherRows(inputs.baseAddress!, rowCount: rowCount, count: n, stride: lanes, into: z.pointer)
-            FFTKernels.forward(z.pointer, size: half, roots: roots)
-            FFTKernels.realSpectra(from: z.pointer, half: half, roots: roots, into: outputs.baseAddress!, rowCount: rowCount)
+            FFTKernels.forward(z.pointer, size: half, twiddles: twiddles.pointer)
+            FFTKernels.realSpectra(
+              from: z.pointer, half: half, roots: splitRoots.pointer, into: outputs.baseAddress!, rowCount: rowCount)
           }
         }
       }
@@ -80,14 +90,13 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
               inputs[lane] = spectra + row * 2 * (half + 1)
               outputs[lane] = signals + row * n
             }
+            // Z/M: the unscaled inverse of length M then returns z itself.
             FFTKernels.realSpectraInverse(
               from: inputs.baseAddress!, rowCount: rowCount, zeroRow: zeroRow.pointer, half: half,
-              roots: roots, into: z.pointer)
-            FFTKernels.inverse(z.pointer, size: half, roots: roots)
-            // The unscaled inverse of length M returns M·z; irfft's 1/n is folded in with it.
+              roots: mergeRoots.pointer, scale: 1 / Scalar(half), into: z.pointer)
+            FFTKernels.inverse(z.pointer, size: half, twiddles: twiddles.pointer)
             FFTKernels.scatterRows(
-              z.pointer, count: n, stride: lanes, scale: 1 / Scalar(half), into: outputs.baseAddress!,
-              rowCount: rowCount)
+              z.pointer, count: n, stride: lanes, scale: 1, into: outputs.baseAddress!, rowCount: rowCount)
           }
         }
       }

@@ -8,17 +8,20 @@
 // then the imaginary parts, at offset m·2·LANES. Every butterfly is then pure lane-wise
 // arithmetic.
 //
-// Roots: a table of W_N^j = e^{−2πi·j/N} as interleaved (re, im) pairs, j < N; a transform of
-// span s ≤ N reads W_s^j = W_N^{j·N/s}.
+// Spectra are in bit-reversed order: element p of a transform of M elements holds bin
+// rev(p), the log2 M low bits of p reversed.
 #ifndef S4_FFT_KERNELS_H
 #define S4_FFT_KERNELS_H
 
 #define S4FFT_DECLARE(REAL, SUFFIX)                                                              \
-  /* In-place complex FFT of `size` blocked elements (a power of two), natural order in,     \
-     bit-reversed order out: radix-2² decimation in frequency. */                             \
-  void s4fft_forward_##SUFFIX(REAL *data, long size, const REAL *roots, long rootCount);      \
+  /* The twiddle tables of every pass of a complex transform of `size` elements (a power of   \
+     two): 2·size reals. */                                                                   \
+  void s4fft_twiddles_##SUFFIX(REAL *table, long size);                                       \
+  /* In-place complex FFT of `size` blocked elements, natural order in, bit-reversed order   \
+     out (radix-8 decimation in frequency). */                                                \
+  void s4fft_forward_##SUFFIX(REAL *data, long size, const REAL *twiddles);                   \
   /* The adjoint: bit-reversed order in, natural order out, the unscaled inverse transform. */ \
-  void s4fft_inverse_##SUFFIX(REAL *data, long size, const REAL *roots, long rootCount);      \
+  void s4fft_inverse_##SUFFIX(REAL *data, long size, const REAL *twiddles);                   \
   /* blocked[t·stride + lane] = rows[lane][t] for t < count, lane < rowCount; lanes at or   \
      beyond rowCount are zero. */                                                            \
   void s4fft_gather_rows_##SUFFIX(const REAL *const *rows, long rowCount, long count,         \
@@ -28,29 +31,41 @@
                                    REAL *const *rows, long rowCount);                        \
   /* Real FFT post-processing: from Z (bit-reversed, `half` = M elements) of z_m =            \
      x_{2m} + i·x_{2m+1}, the half spectra X_0…X_M of every lane, written as interleaved     \
-     complex rows of M + 1 bins. roots: W_{2M}^j, j < rootCount (≥ M). */                    \
+     complex rows of M + 1 bins. roots: W_{2M}^k/2 as (re, im), k ≤ M/2. */                                \
   void s4fft_real_spectra_##SUFFIX(const REAL *z, long half, const REAL *roots,               \
                                    REAL *const *rows, long rowCount);                        \
-  /* The inverse pre-processing: Z (bit-reversed) from interleaved complex rows of M + 1     \
-     bins; the imaginary parts of bins 0 and M are ignored. Lanes at or beyond rowCount     \
-     read `zeroRow` (2M + 2 zeros). */                                                       \
+  /* The inverse pre-processing: scale·Z (bit-reversed) from interleaved complex rows of     \
+     M + 1 bins; the imaginary parts of bins 0 and M are ignored. Lanes at or beyond         \
+     rowCount read `zeroRow` (2M + 2 zeros). roots: conj W_{2M}^k·scale/2, k ≤ M/2. */                                              \
   void s4fft_real_spectra_inverse_##SUFFIX(const REAL *const *rows, long rowCount,            \
                                            const REAL *zeroRow, long half, const REAL *roots, \
-                                           REAL *z);                                         \
-  /* Channels-last signals into a complex blocked buffer of `size` elements: element t      \
-     holds first[t·stride + c] (real) and second[t·stride + c] (imaginary; zero when NULL)   \
-     for c < channels and t < length, zero elsewhere. */                                     \
-  void s4fft_gather_channels_##SUFFIX(const REAL *first, const REAL *second, long length,     \
-                                      long stride, long channels, long size, REAL *data);    \
-  /* The reverse of gather_channels for t < length: first[t·stride + c] = real part,        \
-     second[t·stride + c] = imaginary part (skipped when NULL). */                           \
-  void s4fft_scatter_channels_##SUFFIX(const REAL *data, long length, long stride,            \
-                                       long channels, REAL *first, REAL *second);            \
-  /* data[m] ← data[m]·spectrum[m] (or ·conj spectrum[m]) for m < size, elementwise. */       \
-  void s4fft_multiply_##SUFFIX(REAL *data, const REAL *spectrum, long size, int conjugate);    \
-  /* sum[m] ← sum[m] + a[m]·conj b[m] for m < size. */                                       \
-  void s4fft_accumulate_correlation_##SUFFIX(REAL *sum, const REAL *a, const REAL *b,         \
-                                             long size);
+                                           REAL scale, REAL *z);                             \
+  /* One convolution of channels-last signals through `data` (`size` elements of scratch):   \
+     element t ← (first[t·stride + c], second[t·stride + c] or 0) for c < channels, t <      \
+     length, zero elsewhere; forward transform; then, in this order, save the spectrum (if   \
+     `save`), correlation += spectrum·conj correlateWith (if `correlation`), spectrum ←      \
+     spectrum·factor (·conj factor if `conjugate`); unscaled inverse transform; the first    \
+     outputLength elements' real (imaginary) parts to outputFirst (outputSecond, if given)   \
+     at the same strides. save, correlation, correlateWith and factor are `size`-element    \
+     blocked spectra. */                                                                     \
+  void s4fft_convolve_##SUFFIX(const REAL *first, const REAL *second, long length,            \
+                               long stride, long channels, long size, const REAL *twiddles,   \
+                               REAL *data, REAL *save, REAL *correlation,                    \
+                               const REAL *correlateWith, const REAL *factor, int conjugate, \
+                               long outputLength, REAL *outputFirst, REAL *outputSecond);    \
+  /* The spectrum of channels-last signals (loaded as in convolve) into `data`. */           \
+  void s4fft_channels_spectrum_##SUFFIX(const REAL *first, const REAL *second, long length,   \
+                                        long stride, long channels, long size,               \
+                                        const REAL *twiddles, REAL *data);                   \
+  /* `data` (`size` elements) ← circular kernels of up to LANES channels: element j holds   \
+     scale·(k0[c·rowStride + j] + k1[c·rowStride + n−1−j]) (k1 when given; taps values per  \
+     row, taps ≤ size), imaginary parts zero. */                                             \
+  void s4fft_load_kernels_##SUFFIX(const REAL *k0, const REAL *k1, long rowStride, long taps,  \
+                                   long channels, REAL scale, long size, REAL *data);        \
+  /* The reverse for real parts: dk0[c·rowStride + s] = scale·Re data[s], dk1[c·rowStride +  \
+     s] = scale·Re data[size−1−s] (dk1 when given), s < taps. */                             \
+  void s4fft_store_kernels_##SUFFIX(const REAL *data, long size, REAL scale, long taps,        \
+                                    long channels, long rowStride, REAL *dk0, REAL *dk1);
 
 S4FFT_DECLARE(float, f32)
 S4FFT_DECLARE(double, f64)
