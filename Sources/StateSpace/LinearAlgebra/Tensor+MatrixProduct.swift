@@ -16,6 +16,8 @@ extension Tensor where Scalar: LinearAlgebraScalar {
   ///   - transposeSelf: How `self` enters the product.
   ///   - transposeOther: How `other` enters the product.
   /// - Returns: The product, with the batch axes of the operands.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
   public func matmul(
     _ other: Tensor, transposeSelf: MatrixTranspose = .none,
     transposeOther: MatrixTranspose = .none
@@ -35,7 +37,7 @@ extension Tensor where Scalar: LinearAlgebraScalar {
         "matmul: inner dimensions differ: \(shape)\(transposeSelf.suffix) · \(other.shape)\(transposeOther.suffix)"
       )
       let resultShape = transposeSelf == .none ? shape.dropLast() + [n] : [m, n]
-      var result = Tensor(shape: resultShape, repeating: .zero)
+      var result = Tensor.uninitializedProduct(shape: resultShape, innerDimension: kA)
       Tensor.gemm(
         transposeSelf, transposeOther, m: m, n: n, k: kA, a: self, aOffset: 0, lda: shape[rank - 1],
         b: other, bOffset: 0, ldb: other.shape[1], into: &result, cOffset: 0)
@@ -54,7 +56,7 @@ extension Tensor where Scalar: LinearAlgebraScalar {
       kA == kB,
       "matmul: inner dimensions differ: \(shape)\(transposeSelf.suffix) · \(other.shape)\(transposeOther.suffix)"
     )
-    var result = Tensor(shape: batchShape + [m, n], repeating: .zero)
+    var result = Tensor.uninitializedProduct(shape: batchShape + [m, n], innerDimension: kA)
     for index in 0..<batch {
       Tensor.gemm(
         transposeSelf, transposeOther, m: m, n: n, k: kA, a: self, aOffset: index * r0 * c0,
@@ -62,6 +64,13 @@ extension Tensor where Scalar: LinearAlgebraScalar {
         cOffset: index * m * n)
     }
     return result
+  }
+
+  /// Storage for a GEMM result. GEMM with β = 0 writes every entry without reading it, so the
+  /// zero fill is skipped, except for an empty inner dimension where GEMM is not called at all.
+  private static func uninitializedProduct(shape: [Int], innerDimension: Int) -> Tensor {
+    if innerDimension == 0 { return Tensor(shape: shape, repeating: .zero) }
+    return Tensor(shape: shape, unsafeUninitializedScalars: { _ in })
   }
 
   private static func gemm(
