@@ -16,6 +16,8 @@ enum BlocksSuite {
   /// The measured kinds, in table order. Each block's own file adds its entry.
   static var entries: [Entry] {
     [
+      Entry(kind: "s4", make: { width, length, generator in try! S4Block<Float>(width: width, options: S4BlockOptions(structure: .diagonalPlusLowRank, maximumLength: length), name: "s4", generator: &generator) }),
+      Entry(kind: "s4d", make: { width, length, generator in try! S4Block<Float>(width: width, options: S4BlockOptions(structure: .diagonal, maximumLength: length), name: "s4d", generator: &generator) }),
     ]
   }
 

@@ -1,0 +1,107 @@
+import StateSpace
+import Training
+
+// The attention core works on the fused projection of a block, packed as (B, L, 3H) rows
+// [Q | K | V], each part H = heads·d wide with head h in columns h·d ..< (h + 1)·d. A head's
+// queries, keys and values are then matrices of L rows of d scalars with a row stride of 3H,
+// which BLAS reads in place (leading dimension 3H): no head is ever copied or transposed.
+// The output (B, L, H) has the same head columns with row stride H.
+
+/// The shapes, strides and tiling of one call of the attention core.
+struct AttentionLayout: Sendable, Equatable {
+  /// B.
+  let batch: Int
+  /// L.
+  let length: Int
+  /// The number of heads.
+  let heads: Int
+  /// d = H / heads, the size of a head's queries, keys and values.
+  let headSize: Int
+  /// Whether query i sees only keys 0 … i.
+  let isCausal: Bool
+  /// The number of query rows processed together.
+  let tileSize: Int
+
+  /// Checks the packed shape against the head count and tile size and derives the layout.
+  ///
+  /// - Parameters:
+  ///   - packedShape: (B, L, 3H).
+  ///   - heads: The number of heads, dividing H.
+  ///   - isCausal: Whether the causal mask applies.
+  ///   - tileSize: The query tile size, at least 1.
+  ///   - caller: The name of the public entry point, for precondition messages.
+  init(packedShape: [Int], heads: Int, isCausal: Bool, tileSize: Int, caller: String) {
+    precondition(
+      packedShape.count == 3 && packedShape[2] % 3 == 0 && packedShape.allSatisfy { $0 > 0 },
+      "\(caller): packed projections must be (B, L, 3H) with positive sizes, got \(packedShape)")
+    let width = packedShape[2] / 3
+    precondition(
+      heads > 0 && width % heads == 0,
+      "\(caller): \(heads) heads do not divide the width H = \(width) of packed shape \(packedShape)")
+    precondition(tileSize > 0, "\(caller): query tile size must be positive, got \(tileSize)")
+    self.batch = packedShape[0]
+    self.length = packedShape[1]
+    self.heads = heads
+    self.headSize = width / heads
+    self.isCausal = isCausal
+    self.tileSize = tileSize
+  }
+
+  /// H.
+  var width: Int { heads * headSize }
+  /// 3H, the row stride of the packed projections.
+  var packedWidth: Int { 3 * width }
+  /// B·heads, the independent (sequence, head) pairs.
+  var unitCount: Int { batch * heads }
+
+  /// 1/√d, the scale of the dot products (Vaswani et al., eq. 1).
+  func scale<Scalar: DifferentiableScalar>(as _: Scalar.Type) -> Scalar {
+    1 / Scalar(headSize).squareRoot()
+  }
+
+  /// The keys a query tile ending (exclusively) at `tileEnd` needs: all L, or with the causal
+  /// mask only 0 ..< tileEnd, so that tiles of keys every query of the tile masks are skipped.
+  func keyCount(tileEnd: Int) -> Int { isCausal ? tileEnd : length }
+
+  /// The keys query `row` sees: 0 … row with the causal mask, else all L.
+  func visibleKeys(row: Int) -> Int { isCausal ? row + 1 : length }
+
+  /// The offset of unit (b, h)'s queries (its keys and values follow at +H and +2H) in the
+  /// packed projections.
+  func packedOffset(unit: Int) -> Int {
+    let (b, h) = unit.quotientAndRemainder(dividingBy: heads)
+    return b * length * packedWidth + h * headSize
+  }
+
+  /// The offset of unit (b, h)'s output columns in the (B, L, H) output.
+  func outputOffset(unit: Int) -> Int {
+    let (b, h) = unit.quotientAndRemainder(dividingBy: heads)
+    return b * length * width + h * headSize
+  }
+
+  /// Runs `body` over disjoint ranges of units covering 0 ..< B·heads: in parallel with
+  /// single-threaded BLAS inside when there are at least two units, otherwise on the calling
+  /// thread with BLAS free to use every core.
+  func forEachUnitRange(_ body: (Range<Int>) -> Void) {
+    guard unitCount > 1 && Parallel.workerCount > 1 else {
+      body(0..<unitCount)
+      return
+    }
+    withSingleThreadedBLAS {
+      Parallel.forEachChunk(of: unitCount, minimumChunk: 1, body)
+    }
+  }
+}
+
+/// Runs `body` with OpenBLAS limited to one thread, then restores the previous thread count.
+///
+/// Attention runs its GEMMs inside parallel chunks (one (sequence, head) pair per core): a
+/// multi-threaded GEMM there would put two BLAS threads on each core. The setting is global to
+/// the process, so it is held only for the duration of one parallel loop.
+func withSingleThreadedBLAS<Result>(_ body: () -> Result) -> Result {
+  let previous = OpenBLAS.threadCount
+  guard previous > 1 else { return body() }
+  OpenBLAS.threadCount = 1
+  defer { OpenBLAS.threadCount = previous }
+  return body()
+}
