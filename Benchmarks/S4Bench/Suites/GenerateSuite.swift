@@ -8,6 +8,7 @@ import SequenceModels
 /// the context shows how each kind scales with the context it has consumed.
 enum GenerateSuite {
   static func run(_ context: inout BenchmarkContext) {
+    measureBlockSteps(&context)
     let width = context.quick ? 64 : 256
     let steps = context.quick ? 512 : 4096
     let vocabulary = 256
@@ -60,6 +61,45 @@ enum GenerateSuite {
             format: "B = %d: S4 generates %.1f× faster than attention over %d tokens.", batch,
             attention / s4, steps))
       }
+    }
+  }
+
+  /// One block's step at B = 1, H = 256 (the per-step target, ≤ 0.02 ms for S4): the
+  /// median over 1024 consecutive steps, so attention's time is that at a context of about
+  /// 512 tokens.
+  static func measureBlockSteps(_ context: inout BenchmarkContext) {
+    let width = context.quick ? 64 : 256
+    let steps = 1024
+    for entry in BlocksSuite.entries {
+      let name = "generate.\(entry.kind).block_step"
+      guard context.wants(name) else { continue }
+      var generator = SeededGenerator(seed: 5)
+      let block = entry.make(width, steps, &generator)
+      guard block.isCausal else { continue }
+      let inputs = Tensor<Float>.randomNormal(shape: [steps, 1, width], using: &generator)
+      var times: [Double] = []
+      var sink: Float = 0
+      stepAll(block, inputs: inputs, times: &times, sink: &sink)
+      precondition(sink.isFinite, "\(name): non-finite output")
+      var measurement = Measurement(
+        name: name, params: [("batch", .int(1)), ("width", .int(width)), ("steps", .int(steps))],
+        seconds: times)
+      measurement.throughput = [("steps_per_second", 1 / measurement.median)]
+      context.record(measurement)
+    }
+  }
+
+  /// Steps `block` through every row of `inputs` (T, 1, H), timing each step.
+  static func stepAll<Layer: SequenceLayer<Float>>(
+    _ block: Layer, inputs: Tensor<Float>, times: inout [Double], sink: inout Float
+  ) {
+    let (steps, width) = (inputs.shape[0], inputs.shape[2])
+    var state = block.initialState(batchSize: 1)
+    for t in 0..<steps {
+      let row = Tensor<Float>(shape: [1, width]) { inputs.scalars[t * width + $0] }
+      var output = row
+      times.append(elapsedSeconds { output = block.step(row, state: &state) })
+      sink += output.scalars[0]
     }
   }
 }
