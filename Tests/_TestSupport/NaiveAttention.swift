@@ -75,3 +75,25 @@ public func naiveAffine(
   }
   return output
 }
+
+/// A multi-head attention block by its definition, in Float64 (Vaswani et al. 2017, §3.2):
+/// [Q | K | V] = x·W_QKV + b_QKV, the attention of every head by ``naiveMultiHeadAttention``,
+/// and y = concatₕ(headₕ)·W_O + b_O.
+///
+/// - Parameters:
+///   - input: (B, L, H).
+///   - qkvWeight: (H, 3H), columns [Q | K | V].
+///   - qkvBias: (3H), or `nil`.
+///   - outputWeight: (H, H).
+///   - outputBias: (H), or `nil`.
+///   - heads: The number of heads.
+///   - isCausal: Whether query i sees only keys 0 … i.
+/// - Returns: (B, L, H).
+public func naiveAttentionBlock(
+  _ input: Tensor<Double>, qkvWeight: Tensor<Double>, qkvBias: Tensor<Double>?,
+  outputWeight: Tensor<Double>, outputBias: Tensor<Double>?, heads: Int, isCausal: Bool
+) -> Tensor<Double> {
+  let packed = naiveAffine(input, weight: qkvWeight, bias: qkvBias)
+  let attended = naiveMultiHeadAttention(packed: packed, heads: heads, isCausal: isCausal)
+  return naiveAffine(attended, weight: outputWeight, bias: outputBias)
+}
