@@ -10,7 +10,8 @@ import Training
 //   O_T = diag(1/rowsum P)·P·V   one GEMM, then a T × d rescaling (cheaper than T × n)
 // and per query the log-sum-exp lse = rowmax + log rowsum, the only softmax statistic the
 // backward pass needs to rebuild P = exp(S − lse) tile by tile. The working memory is one
-// T × L score tile per core; the L × L matrix of a head never exists.
+// T × L score tile per core; the L × L matrix of a head never exists. Tiles do not depend on
+// each other, so the cores share (sequence, head, tile) items rather than whole heads.
 
 extension AttentionLayout {
   /// Computes the attention output of every head and, if requested, each query's
@@ -28,7 +29,7 @@ extension AttentionLayout {
     logSumExp: UnsafeMutablePointer<Scalar>?, dropout: AttentionDropout?
   ) {
     let scale = scale(as: Scalar.self)
-    forEachUnitRange { units in
+    forEachTileRange { items in
       let scores = UnsafeMutablePointer<Scalar>.allocate(capacity: tileSize * length)
       let reciprocalSums = UnsafeMutablePointer<Scalar>.allocate(capacity: tileSize)
       let mask = dropout.map { _ in UnsafeMutablePointer<Scalar>.allocate(capacity: length) }
@@ -37,37 +38,36 @@ extension AttentionLayout {
         reciprocalSums.deallocate()
         mask?.deallocate()
       }
-      for unit in units {
+      for item in items {
+        let (unit, tileStart) = tile(item: item)
         let queries = packed + packedOffset(unit: unit)
         let keys = queries + width
         let values = queries + 2 * width
         let unitOutput = output + outputOffset(unit: unit)
-        for tileStart in stride(from: 0, to: length, by: tileSize) {
-          let rows = Swift.min(tileSize, length - tileStart)
-          let keyCount = keyCount(tileEnd: tileStart + rows)
-          Scalar.gemm(
-            .none, .transpose, m: rows, n: keyCount, k: headSize, alpha: scale,
-            a: queries + tileStart * packedWidth, lda: packedWidth, b: keys, ldb: packedWidth,
-            beta: 0, c: scores, ldc: keyCount)
-          for r in 0..<rows {
-            let query = tileStart + r
-            let visible = visibleKeys(row: query)
-            let row = scores + r * keyCount
-            let (maximum, sum) = softmaxNumerators(row, visible: visible, count: keyCount)
-            reciprocalSums[r] = 1 / sum
-            logSumExp?[unit * length + query] = maximum + Scalar.log(sum)
-            if let dropout, let mask {
-              dropout.fill(unit: unit, row: query, length: length, count: visible, into: mask)
-              multiply(row, by: mask, count: visible)
-            }
+        let rows = Swift.min(tileSize, length - tileStart)
+        let keyCount = keyCount(tileEnd: tileStart + rows)
+        Scalar.gemm(
+          .none, .transpose, m: rows, n: keyCount, k: headSize, alpha: scale,
+          a: queries + tileStart * packedWidth, lda: packedWidth, b: keys, ldb: packedWidth,
+          beta: 0, c: scores, ldc: keyCount)
+        for r in 0..<rows {
+          let query = tileStart + r
+          let visible = visibleKeys(row: query)
+          let row = scores + r * keyCount
+          let (maximum, sum) = softmaxNumerators(row, visible: visible, count: keyCount)
+          reciprocalSums[r] = 1 / sum
+          logSumExp?[unit * length + query] = maximum + Scalar.log(sum)
+          if let dropout, let mask {
+            dropout.fill(unit: unit, row: query, length: length, count: visible, into: mask)
+            multiply(row, by: mask, count: visible)
           }
-          let tileOutput = unitOutput + tileStart * width
-          Scalar.gemm(
-            .none, .none, m: rows, n: headSize, k: keyCount, alpha: 1, a: scores, lda: keyCount,
-            b: values, ldb: packedWidth, beta: 0, c: tileOutput, ldc: width)
-          for r in 0..<rows {
-            rescale(tileOutput + r * width, by: reciprocalSums[r], count: headSize)
-          }
+        }
+        let tileOutput = unitOutput + tileStart * width
+        Scalar.gemm(
+          .none, .none, m: rows, n: headSize, k: keyCount, alpha: 1, a: scores, lda: keyCount,
+          b: values, ldb: packedWidth, beta: 0, c: tileOutput, ldc: width)
+        for r in 0..<rows {
+          rescale(tileOutput + r * width, by: reciprocalSums[r], count: headSize)
         }
       }
     }

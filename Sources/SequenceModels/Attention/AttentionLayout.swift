@@ -79,6 +79,41 @@ struct AttentionLayout: Sendable, Equatable {
     return b * length * width + h * headSize
   }
 
+  /// The number of query tiles of a sequence, ⌈L / tile⌉.
+  var tileCount: Int { (length + tileSize - 1) / tileSize }
+
+  /// The (unit, first query) of work item `item` of ``forEachTileRange(_:)``.
+  ///
+  /// Items run unit by unit; within a unit the tiles are taken from both ends in turn
+  /// (0, n − 1, 1, n − 2, …). With the causal mask tile k costs about k + 1 tiles of keys, so
+  /// consecutive pairs cost the same and any contiguous range of items is close to its share
+  /// of the work, even when one unit is split between cores.
+  func tile(item: Int) -> (unit: Int, tileStart: Int) {
+    let (unit, slot) = item.quotientAndRemainder(dividingBy: tileCount)
+    let tile = slot % 2 == 0 ? slot / 2 : tileCount - 1 - slot / 2
+    return (unit, tile * tileSize)
+  }
+
+  /// Runs `body` over disjoint ranges of the B·heads·⌈L / tile⌉ (unit, query tile) items (see
+  /// ``tile(item:)``): in parallel with single-threaded BLAS inside when there is enough
+  /// work, otherwise on the calling thread. Query tiles are independent in the forward pass,
+  /// so this keeps every core busy even for a single sequence and head.
+  func forEachTileRange(_ body: (Range<Int>) -> Void) {
+    let items = unitCount * tileCount
+    // A chunk should hold at least 2¹⁸ multiply-adds (tens of microseconds) to pay for waking
+    // a core; a tile sees (L + tile)/2 keys on average with the causal mask.
+    let averageKeys = isCausal ? Swift.min(length, (length + tileSize) / 2) : length
+    let itemWork = Swift.max(1, 2 * Swift.min(tileSize, length) * averageKeys * headSize)
+    let minimumChunk = Swift.max(1, (1 << 18) / itemWork)
+    guard items >= 2 * minimumChunk && Parallel.workerCount > 1 else {
+      body(0..<items)
+      return
+    }
+    withSingleThreadedBLAS {
+      Parallel.forEachChunk(of: items, minimumChunk: minimumChunk, body)
+    }
+  }
+
   /// Runs `body` over disjoint ranges of units covering 0 ..< B·heads: in parallel with
   /// single-threaded BLAS inside when there are at least two units, otherwise on the calling
   /// thread with BLAS free to use every core.
