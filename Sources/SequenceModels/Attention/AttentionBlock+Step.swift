@@ -3,8 +3,9 @@ import Training
 
 // One step of causal attention at position t: project the new input to q, k, v, append k and v
 // to the cache, and for each (sequence, head) take softmax(Kq/√d) over the t + 1 cached keys
-// (a GEMV over the cache) and the weighted sum of the cached values (a second GEMV). The cost
-// is O(t·H) per step; the whole-sequence causal output at row t is the same sum.
+// (a GEMV over the head's contiguous block of the cache) and the weighted sum of the cached
+// values (a second GEMV). The cost is O(t·H) per step; the whole-sequence causal output at
+// row t is the same sum.
 
 extension AttentionBlock {
   /// The empty key/value cache for `batchSize` sequences.
@@ -69,7 +70,7 @@ extension AttentionBlock {
   @specialized(where Scalar == Double)
   func attendToCache(_ state: inout AttentionCache<Scalar>) {
     let (batch, width, heads, d) = (state.batchSize, inputSize, options.heads, headSize)
-    let (steps, rowCapacity) = (state.length, state.rowCapacity)
+    let (steps, capacity) = (state.length, state.capacity)
     let scale = 1 / Scalar(d).squareRoot()
     let units = batch * heads
     // A unit reads 2·t·d cached scalars: split units between cores once that pays for waking
@@ -86,17 +87,15 @@ extension AttentionBlock {
               let run = { (range: Range<Int>) in
                 for unit in range {
                   let (b, h) = unit.quotientAndRemainder(dividingBy: heads)
-                  let cacheOffset = b * width + h * d
-                  let row = weights + unit * rowCapacity
+                  let block = unit * capacity * d
+                  let row = weights + unit * capacity
                   Scalar.gemv(
-                    .none, m: steps, n: d, alpha: scale, a: keys + cacheOffset,
-                    lda: batch * width, x: projected + b * 3 * width + h * d, incx: 1, beta: 0,
-                    y: row, incy: 1)
+                    .none, m: steps, n: d, alpha: scale, a: keys + block, lda: d,
+                    x: projected + b * 3 * width + h * d, incx: 1, beta: 0, y: row, incy: 1)
                   let (_, sum) = softmaxNumerators(row, visible: steps, count: steps)
                   Scalar.gemv(
-                    .transpose, m: steps, n: d, alpha: 1 / sum, a: values + cacheOffset,
-                    lda: batch * width, x: row, incx: 1, beta: 0, y: attended + cacheOffset,
-                    incy: 1)
+                    .transpose, m: steps, n: d, alpha: 1 / sum, a: values + block, lda: d,
+                    x: row, incx: 1, beta: 0, y: attended + b * width + h * d, incy: 1)
                 }
               }
               if units >= 2 * minimumChunk && Parallel.workerCount > 1 {
