@@ -31,7 +31,7 @@ extension AttentionLayout {
     dropout: AttentionDropout?, packedGradient: UnsafeMutablePointer<Scalar>
   ) {
     let scale = scale(as: Scalar.self)
-    forEachUnitRange { units in
+    forEachUnitRange { claim in
       let weights = UnsafeMutablePointer<Scalar>.allocate(capacity: tileSize * length)
       let gradients = UnsafeMutablePointer<Scalar>.allocate(capacity: tileSize * length)
       let mask = dropout.map { _ in UnsafeMutablePointer<Scalar>.allocate(capacity: length) }
@@ -40,56 +40,58 @@ extension AttentionLayout {
         gradients.deallocate()
         mask?.deallocate()
       }
-      for unit in units {
-        let queries = packed + packedOffset(unit: unit)
-        let keys = queries + width
-        let values = queries + 2 * width
-        let queryGradient = packedGradient + packedOffset(unit: unit)
-        let keyGradient = queryGradient + width
-        let valueGradient = queryGradient + 2 * width
-        let unitOutput = output + outputOffset(unit: unit)
-        let unitOutputGradient = outputGradient + outputOffset(unit: unit)
-        for position in 0..<length {
-          (keyGradient + position * packedWidth).update(repeating: 0, count: headSize)
-          (valueGradient + position * packedWidth).update(repeating: 0, count: headSize)
-        }
-        for tileStart in stride(from: 0, to: length, by: tileSize) {
-          let rows = Swift.min(tileSize, length - tileStart)
-          let keyCount = keyCount(tileEnd: tileStart + rows)
-          let tileQueries = queries + tileStart * packedWidth
-          let tileOutputGradient = unitOutputGradient + tileStart * width
-          Scalar.gemm(
-            .none, .transpose, m: rows, n: keyCount, k: headSize, alpha: scale, a: tileQueries,
-            lda: packedWidth, b: keys, ldb: packedWidth, beta: 0, c: weights, ldc: keyCount)
-          Scalar.gemm(
-            .none, .transpose, m: rows, n: keyCount, k: headSize, alpha: 1,
-            a: tileOutputGradient, lda: width, b: values, ldb: packedWidth, beta: 0,
-            c: gradients, ldc: keyCount)
-          for r in 0..<rows {
-            let query = tileStart + r
-            let visible = visibleKeys(row: query)
-            if let dropout, let mask {
-              dropout.fill(unit: unit, row: query, length: length, count: visible, into: mask)
-            }
-            weightsAndScoreGradients(
-              weights: weights + r * keyCount, gradients: gradients + r * keyCount,
-              mask: mask.map { UnsafePointer($0) }, visible: visible, count: keyCount,
-              logSumExp: logSumExp[unit * length + query],
-              outputDotGradient: dot(
-                tileOutputGradient + r * width, unitOutput + query * width, count: headSize))
+      while let units = claim() {
+        for unit in units {
+          let queries = packed + packedOffset(unit: unit)
+          let keys = queries + width
+          let values = queries + 2 * width
+          let queryGradient = packedGradient + packedOffset(unit: unit)
+          let keyGradient = queryGradient + width
+          let valueGradient = queryGradient + 2 * width
+          let unitOutput = output + outputOffset(unit: unit)
+          let unitOutputGradient = outputGradient + outputOffset(unit: unit)
+          for position in 0..<length {
+            (keyGradient + position * packedWidth).update(repeating: 0, count: headSize)
+            (valueGradient + position * packedWidth).update(repeating: 0, count: headSize)
           }
-          Scalar.gemm(
-            .transpose, .none, m: keyCount, n: headSize, k: rows, alpha: 1, a: weights,
-            lda: keyCount, b: tileOutputGradient, ldb: width, beta: 1, c: valueGradient,
-            ldc: packedWidth)
-          Scalar.gemm(
-            .none, .none, m: rows, n: headSize, k: keyCount, alpha: scale, a: gradients,
-            lda: keyCount, b: keys, ldb: packedWidth, beta: 0,
-            c: queryGradient + tileStart * packedWidth, ldc: packedWidth)
-          Scalar.gemm(
-            .transpose, .none, m: keyCount, n: headSize, k: rows, alpha: scale, a: gradients,
-            lda: keyCount, b: tileQueries, ldb: packedWidth, beta: 1, c: keyGradient,
-            ldc: packedWidth)
+          for tileStart in stride(from: 0, to: length, by: tileSize) {
+            let rows = Swift.min(tileSize, length - tileStart)
+            let keyCount = keyCount(tileEnd: tileStart + rows)
+            let tileQueries = queries + tileStart * packedWidth
+            let tileOutputGradient = unitOutputGradient + tileStart * width
+            Scalar.gemm(
+              .none, .transpose, m: rows, n: keyCount, k: headSize, alpha: scale, a: tileQueries,
+              lda: packedWidth, b: keys, ldb: packedWidth, beta: 0, c: weights, ldc: keyCount)
+            Scalar.gemm(
+              .none, .transpose, m: rows, n: keyCount, k: headSize, alpha: 1,
+              a: tileOutputGradient, lda: width, b: values, ldb: packedWidth, beta: 0,
+              c: gradients, ldc: keyCount)
+            for r in 0..<rows {
+              let query = tileStart + r
+              let visible = visibleKeys(row: query)
+              if let dropout, let mask {
+                dropout.fill(unit: unit, row: query, length: length, count: visible, into: mask)
+              }
+              weightsAndScoreGradients(
+                weights: weights + r * keyCount, gradients: gradients + r * keyCount,
+                mask: mask.map { UnsafePointer($0) }, visible: visible, count: keyCount,
+                logSumExp: logSumExp[unit * length + query],
+                outputDotGradient: dot(
+                  tileOutputGradient + r * width, unitOutput + query * width, count: headSize))
+            }
+            Scalar.gemm(
+              .transpose, .none, m: keyCount, n: headSize, k: rows, alpha: 1, a: weights,
+              lda: keyCount, b: tileOutputGradient, ldb: width, beta: 1, c: valueGradient,
+              ldc: packedWidth)
+            Scalar.gemm(
+              .none, .none, m: rows, n: headSize, k: keyCount, alpha: scale, a: gradients,
+              lda: keyCount, b: keys, ldb: packedWidth, beta: 0,
+              c: queryGradient + tileStart * packedWidth, ldc: packedWidth)
+            Scalar.gemm(
+              .transpose, .none, m: keyCount, n: headSize, k: rows, alpha: scale, a: gradients,
+              lda: keyCount, b: tileQueries, ldb: packedWidth, beta: 1, c: keyGradient,
+              ldc: packedWidth)
+          }
         }
       }
     }

@@ -29,7 +29,7 @@ extension AttentionLayout {
     logSumExp: UnsafeMutablePointer<Scalar>?, dropout: AttentionDropout?
   ) {
     let scale = scale(as: Scalar.self)
-    forEachTileRange { items in
+    forEachTileRange { claim in
       let scores = UnsafeMutablePointer<Scalar>.allocate(capacity: tileSize * length)
       let reciprocalSums = UnsafeMutablePointer<Scalar>.allocate(capacity: tileSize)
       let mask = dropout.map { _ in UnsafeMutablePointer<Scalar>.allocate(capacity: length) }
@@ -38,36 +38,38 @@ extension AttentionLayout {
         reciprocalSums.deallocate()
         mask?.deallocate()
       }
-      for item in items {
-        let (unit, tileStart) = tile(item: item)
-        let queries = packed + packedOffset(unit: unit)
-        let keys = queries + width
-        let values = queries + 2 * width
-        let unitOutput = output + outputOffset(unit: unit)
-        let rows = Swift.min(tileSize, length - tileStart)
-        let keyCount = keyCount(tileEnd: tileStart + rows)
-        Scalar.gemm(
-          .none, .transpose, m: rows, n: keyCount, k: headSize, alpha: scale,
-          a: queries + tileStart * packedWidth, lda: packedWidth, b: keys, ldb: packedWidth,
-          beta: 0, c: scores, ldc: keyCount)
-        for r in 0..<rows {
-          let query = tileStart + r
-          let visible = visibleKeys(row: query)
-          let row = scores + r * keyCount
-          let (maximum, sum) = softmaxNumerators(row, visible: visible, count: keyCount)
-          reciprocalSums[r] = 1 / sum
-          logSumExp?[unit * length + query] = maximum + Scalar.log(sum)
-          if let dropout, let mask {
-            dropout.fill(unit: unit, row: query, length: length, count: visible, into: mask)
-            multiply(row, by: mask, count: visible)
+      while let items = claim() {
+        for item in items {
+          let (unit, tileStart) = tile(item: item)
+          let queries = packed + packedOffset(unit: unit)
+          let keys = queries + width
+          let values = queries + 2 * width
+          let unitOutput = output + outputOffset(unit: unit)
+          let rows = Swift.min(tileSize, length - tileStart)
+          let keyCount = keyCount(tileEnd: tileStart + rows)
+          Scalar.gemm(
+            .none, .transpose, m: rows, n: keyCount, k: headSize, alpha: scale,
+            a: queries + tileStart * packedWidth, lda: packedWidth, b: keys, ldb: packedWidth,
+            beta: 0, c: scores, ldc: keyCount)
+          for r in 0..<rows {
+            let query = tileStart + r
+            let visible = visibleKeys(row: query)
+            let row = scores + r * keyCount
+            let (maximum, sum) = softmaxNumerators(row, visible: visible, count: keyCount)
+            reciprocalSums[r] = 1 / sum
+            logSumExp?[unit * length + query] = maximum + Scalar.log(sum)
+            if let dropout, let mask {
+              dropout.fill(unit: unit, row: query, length: length, count: visible, into: mask)
+              multiply(row, by: mask, count: visible)
+            }
           }
-        }
-        let tileOutput = unitOutput + tileStart * width
-        Scalar.gemm(
-          .none, .none, m: rows, n: headSize, k: keyCount, alpha: 1, a: scores, lda: keyCount,
-          b: values, ldb: packedWidth, beta: 0, c: tileOutput, ldc: width)
-        for r in 0..<rows {
-          rescale(tileOutput + r * width, by: reciprocalSums[r], count: headSize)
+          let tileOutput = unitOutput + tileStart * width
+          Scalar.gemm(
+            .none, .none, m: rows, n: headSize, k: keyCount, alpha: 1, a: scores, lda: keyCount,
+            b: values, ldb: packedWidth, beta: 0, c: tileOutput, ldc: width)
+          for r in 0..<rows {
+            rescale(tileOutput + r * width, by: reciprocalSums[r], count: headSize)
+          }
         }
       }
     }

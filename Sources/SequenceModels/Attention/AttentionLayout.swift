@@ -1,4 +1,5 @@
 import StateSpace
+import Synchronization
 import Training
 
 // The attention core works on the fused projection of a block, packed as (B, L, 3H) rows
@@ -94,36 +95,54 @@ struct AttentionLayout: Sendable, Equatable {
     return (unit, tile * tileSize)
   }
 
-  /// Runs `body` over disjoint ranges of the B·heads·⌈L / tile⌉ (unit, query tile) items (see
-  /// ``tile(item:)``): in parallel with single-threaded BLAS inside when there is enough
-  /// work, otherwise on the calling thread. Query tiles are independent in the forward pass,
-  /// so this keeps every core busy even for a single sequence and head.
-  func forEachTileRange(_ body: (Range<Int>) -> Void) {
+  /// Runs `worker` on every core, each claiming ranges of the B·heads·⌈L / tile⌉ (unit, query
+  /// tile) items (see ``tile(item:)``) until none are left; on the calling thread alone when
+  /// the work is too small to share. Query tiles are independent in the forward pass, so this
+  /// keeps every core busy even for a single sequence and head.
+  func forEachTileRange(_ worker: (_ claim: () -> Range<Int>?) -> Void) {
     let items = unitCount * tileCount
-    // A chunk should hold at least 2¹⁸ multiply-adds (tens of microseconds) to pay for waking
-    // a core; a tile sees (L + tile)/2 keys on average with the causal mask.
+    // Sharing should give each core at least 2¹⁸ multiply-adds (tens of microseconds) to pay
+    // for waking it; a tile sees (L + tile)/2 keys on average with the causal mask.
     let averageKeys = isCausal ? Swift.min(length, (length + tileSize) / 2) : length
     let itemWork = Swift.max(1, 2 * Swift.min(tileSize, length) * averageKeys * headSize)
-    let minimumChunk = Swift.max(1, (1 << 18) / itemWork)
-    guard items >= 2 * minimumChunk && Parallel.workerCount > 1 else {
-      body(0..<items)
-      return
-    }
-    withSingleThreadedBLAS {
-      Parallel.forEachChunk(of: items, minimumChunk: minimumChunk, body)
-    }
+    forEachClaimedRange(
+      of: items, grain: Swift.max(1, items / (16 * Parallel.workerCount)),
+      parallel: items * itemWork >= 2 << 18, worker)
   }
 
-  /// Runs `body` over disjoint ranges of units covering 0 ..< B·heads: in parallel with
-  /// single-threaded BLAS inside when there are at least two units, otherwise on the calling
-  /// thread with BLAS free to use every core.
-  func forEachUnitRange(_ body: (Range<Int>) -> Void) {
-    guard unitCount > 1 && Parallel.workerCount > 1 else {
-      body(0..<unitCount)
-      return
+  /// Runs `worker` on every core, each claiming single units (sequence, head) of
+  /// 0 ..< B·heads until none are left; on the calling thread alone for a single unit.
+  func forEachUnitRange(_ worker: (_ claim: () -> Range<Int>?) -> Void) {
+    forEachClaimedRange(of: unitCount, grain: 1, parallel: unitCount > 1, worker)
+  }
+}
+
+/// Runs `worker` once per core with single-threaded BLAS (or once on the calling thread when
+/// `parallel` is false or there is one core); `claim` hands out consecutive ranges of at most
+/// `grain` items of 0 ..< `count` from a shared counter and `nil` when all are taken.
+///
+/// Claiming small ranges instead of splitting the items into one fixed range per core keeps
+/// the cores finishing together when one of them is slowed down (another process on the
+/// core, a longer tile): the others take over its share. Each worker allocates its scratch
+/// once and reuses it for every range it claims.
+func forEachClaimedRange(
+  of count: Int, grain: Int, parallel: Bool, _ worker: (_ claim: () -> Range<Int>?) -> Void
+) {
+  guard parallel && Parallel.workerCount > 1 else {
+    var claimed = false
+    worker {
+      defer { claimed = true }
+      return claimed ? nil : 0..<count
     }
-    withSingleThreadedBLAS {
-      Parallel.forEachChunk(of: unitCount, minimumChunk: 1, body)
+    return
+  }
+  let next = Atomic<Int>(0)
+  withSingleThreadedBLAS {
+    Parallel.forEachChunk(of: Parallel.workerCount) { _ in
+      worker {
+        let start = next.wrappingAdd(grain, ordering: .relaxed).oldValue
+        return start < count ? start..<Swift.min(count, start + grain) : nil
+      }
     }
   }
 }

@@ -125,7 +125,8 @@ private func floatSoftmaxNumerators(_ row: UnsafeMutablePointer<Float>, visible:
     sums += e
   }
   if whole < visible {
-    let e = exponentialOfNonPositive(partialLoad(row + whole, count: visible - whole, filler: -.infinity) - shift)
+    let tail = partialLoad(row + whole, count: visible - whole, filler: -.infinity)
+    let e = exponentialOfNonPositive(tail - shift)
     partialStore(e, row + whole, count: visible - whole)
     sums += e
   }
@@ -212,7 +213,8 @@ private func floatWeightsAndScoreGradients(
   }
   guard whole < visible else { return }
   let tail = visible - whole
-  let p = exponentialOfNonPositive(partialLoad(weights + whole, count: tail, filler: -.infinity) - shift)
+  let scores = partialLoad(weights + whole, count: tail, filler: -.infinity)
+  let p = exponentialOfNonPositive(scores - shift)
   let m = mask.map { partialLoad($0 + whole, count: tail, filler: 0) } ?? SIMD8(repeating: 1)
   let g = partialLoad(gradients + whole, count: tail, filler: 0)
   partialStore(p * (m * g - d), gradients + whole, count: tail)
