@@ -108,6 +108,19 @@ struct AttentionBlockTests {
     #expect(relativeError(output.scalars, reference: reference.scalars) < 1e-5)
   }
 
+  /// One sequence and one head at L = 200: enough work that the query tiles of that single
+  /// (sequence, head) pair are shared between cores (in the zig-zag order), with a last tile
+  /// of 8 rows.
+  @Test(arguments: [true, false])
+  func float32TilesSharedBetweenCoresEqualTheDefinition(isCausal: Bool) {
+    let options = AttentionOptions(heads: 1, isCausal: isCausal)
+    let block = Self.block(Double.self, width: 16, options: options, seed: 12)
+    let single = Self.block(Float.self, width: 16, options: options, seed: 12)
+    let input = Self.input(batch: 1, length: 200, width: 16, seed: 13)
+    let output = single(input.map { Float($0) })
+    #expect(relativeError(output.scalars, reference: Self.naive(block, input).scalars) < 1e-5)
+  }
+
   // MARK: - Gradients
 
   struct GradientCase: Sendable, CustomTestStringConvertible {
