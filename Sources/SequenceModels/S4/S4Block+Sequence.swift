@@ -19,9 +19,9 @@ extension S4Block {
     let kernel = stateSpaceValues.recordedKernel(
       variables: stateSpaceParameters.map { tape.watch($0) },
       length: kernelComputeLength(forLength: length), taps: kernelTaps(forLength: length))
-    let mixed = input.skipConvolution(kernel: kernel, skip: tape.watch(skip))
-    let activated = mixed.gelu(approximation: options.geluApproximation)
+    let activated = input.skipConvolutionGELU(
+      kernel: kernel, skip: tape.watch(skip), tanhForm: options.geluApproximation == .tanh)
       .dropout(rate: options.dropoutRate, on: tape, sharingMaskAlong: [1])
-    return outputLinear(activated, on: tape).glu(alongAxis: -1)
+    return outputLinear(activated, on: tape).gatedLinearUnit()
   }
 }

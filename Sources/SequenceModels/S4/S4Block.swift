@@ -14,7 +14,8 @@ import Training
 ///
 /// On the tape the kernel and the convolution are one op each: the kernel's inputs are the SSM
 /// parameters and its pullback the hand-derived kernel backward of StateSpace; the
-/// convolution (with the D skip folded in) takes u, K and D.
+/// convolution (with the D skip and GELU folded into one elementwise pass) takes u, K and D
+/// and keeps its spectra for the backward pass.
 ///
 /// Parameters, named under `name`: `log_dt`, `log_neg_re_lambda`, `im_lambda`, `P` (S4 only),
 /// `B` (the state-space group, ``S4BlockOptions/stateSpaceParameterOptions``), `C` (C̃ for S4),

@@ -2,12 +2,14 @@ import StateSpace
 import Training
 
 extension Variable where Scalar: FFTScalar {
-  /// S4's convolution with its skip term as one op: y = K ∗ u + D∘u (S4-REFERENCE §5.1, the
-  /// reference `FFTConv` before its activation), through ``FFTConvolution``.
+  /// S4's convolution, skip term and activation as one op: v = K ∗ u + D∘u, z = GELU(v)
+  /// (S4-REFERENCE §5.1–5.2, the reference `FFTConv` with its activation), through
+  /// ``FFTConvolution`` and one fused elementwise pass (``ConvolutionEpilogue``).
   ///
-  /// Pullback, with g = ∂ℓ/∂y: the convolution's adjoints (∂ℓ/∂u, ∂ℓ/∂K) from
-  /// ``FFTConvolution/backward(outputGradient:input:kernel:)``, then ∂ℓ/∂u += D∘g and
-  /// ∂ℓ/∂D[h] = Σ_{b,t} g[b,t,h]·u[b,t,h].
+  /// When a gradient is needed the forward pass keeps the spectra of u and K
+  /// (``FFTConvolution/forward(_:kernel:)``), so the backward pass transforms only the
+  /// gradient. Pullback, with g = ∂ℓ/∂z: ∂ℓ/∂v = g·GELU′(v); the convolution's adjoints
+  /// (∂ℓ/∂u, ∂ℓ/∂K) of ∂ℓ/∂v; then ∂ℓ/∂u += D∘∂ℓ/∂v and ∂ℓ/∂D[h] = Σ_{b,t} ∂ℓ/∂v[b,t,h]·u[b,t,h].
   ///
   /// Shape legend: B batch, L length, H channels, c kernels per channel (2 when
   /// bidirectional), Lk taps.
@@ -15,10 +17,11 @@ extension Variable where Scalar: FFTScalar {
   /// - Parameters:
   ///   - kernel: K, (c, H, Lk): c = 1 causal, c = 2 bidirectional (past, then future).
   ///   - skip: D, (H).
-  /// - Returns: y, (B, L, H), the shape of `self`.
+  ///   - tanhForm: `false` for the exact GELU x·Φ(x), `true` for its tanh form.
+  /// - Returns: z, (B, L, H), the shape of `self`.
   @specialized(where Scalar == Float)
   @specialized(where Scalar == Double)
-  func skipConvolution(kernel: Variable, skip: Variable) -> Variable {
+  func skipConvolutionGELU(kernel: Variable, skip: Variable, tanhForm: Bool) -> Variable {
     let (u, k, d) = (value, kernel.value, skip.value)
     precondition(
       u.rank == 3 && k.rank == 3 && (k.shape[0] == 1 || k.shape[0] == 2) && k.shape[1] == u.shape[2]
@@ -30,17 +33,41 @@ extension Variable where Scalar: FFTScalar {
     let convolution = FFTConvolution<Scalar>(
       length: u.shape[1], kernelLength: taps, direction: bidirectional ? .bidirectional : .causal)
     let planKernel = bidirectional ? k : k.reshaped(to: [channels, taps])
-    var y = convolution(u, kernel: planKernel)
-    y.addScaledRows(u, scale: d)
+    let needsGradient = requiresGradient || kernel.requiresGradient || skip.requiresGradient
+    var v: Tensor<Scalar>
+    var saved: FFTConvolution<Scalar>.SavedSpectra?
+    if needsGradient {
+      (v, saved) = convolution.forward(u, kernel: planKernel)
+    } else {
+      v = convolution(u, kernel: planKernel)
+    }
+    let z = ConvolutionEpilogue.skipGELU(&v, input: u, skip: d, tanhForm: tanhForm)
+    guard let saved else { return Variable(z) }
     let needsKernel = kernel.requiresGradient
     let needsSkip = skip.requiresGradient
-    return Variable.record(y, inputs: [self, kernel, skip]) { g in
-      var (du, dk) = convolution.backward(outputGradient: g, input: u, kernel: planKernel)
-      du.addScaledRows(g, scale: d)
+    return Variable.record(z, inputs: [self, kernel, skip]) { [v] g in
+      let dv = ConvolutionEpilogue.geluBackward(outputGradient: g, preActivation: v, tanhForm: tanhForm)
+      var (du, dk) = convolution.backward(outputGradient: dv, saved: saved)
+      du.addScaledRows(dv, scale: d)
       return [
         du, needsKernel ? dk.reshaped(to: k.shape) : nil,
-        needsSkip ? g.channelInnerProducts(u) : nil,
+        needsSkip ? dv.channelInnerProducts(u) : nil,
       ]
+    }
+  }
+
+  /// GLU along the last axis, y = a·σ(b) for x = [a, b] (the block's output gate), through
+  /// ``ConvolutionEpilogue/glu(_:)``; pullback ∂a = g·σ(b), ∂b = g·a·σ(b)(1 − σ(b)).
+  ///
+  /// - Returns: y, the shape of `self` with the last axis halved.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  func gatedLinearUnit() -> Variable {
+    let x = value
+    let y = ConvolutionEpilogue.glu(x)
+    guard requiresGradient else { return Variable(y) }
+    return Variable.record(y, inputs: [self]) { g in
+      [ConvolutionEpilogue.gluBackward(input: x, outputGradient: g)]
     }
   }
 }
