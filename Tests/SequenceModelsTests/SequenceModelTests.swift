@@ -21,6 +21,7 @@ struct SequenceModelTests {
         .s4(S4BlockOptions(stateSize: 8, maximumLength: maximumLength)),
         .attention(AttentionOptions(heads: 2, queryTileSize: 16)),
         .s4(S4BlockOptions(structure: .diagonal, stateSize: 8, maximumLength: maximumLength)),
+        .lstm, .gru,
       ],
       output: output)
   }
@@ -62,7 +63,7 @@ struct SequenceModelTests {
     #expect(Set(names).count == names.count, "duplicate names in \(names)")
     for expected in [
       "encoder.table", "blocks.0.layer.log_dt", "blocks.0.norm.gain", "blocks.1.layer.qkv.weight",
-      "blocks.2.layer.C", "final_norm.gain", "decoder.weight",
+      "blocks.2.layer.C", "blocks.3.layer.recurrent_weight", "blocks.4.layer.bias", "final_norm.gain", "decoder.weight",
     ] {
       #expect(names.contains(expected), "\(expected) missing from \(names)")
     }
@@ -166,6 +167,7 @@ struct SequenceModelTests {
       blocks: [
         .s4(S4BlockOptions(stateSize: 4, maximumLength: 8)),
         .attention(AttentionOptions(heads: 2, queryTileSize: 3)),
+        .gru, .lstm,
       ],
       placement: .postNorm, output: .meanPooled(size: 2))
     let model = Self.model(Double.self, configuration, seed: 4)

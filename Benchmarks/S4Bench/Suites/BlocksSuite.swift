@@ -11,13 +11,29 @@ enum BlocksSuite {
     let make: (_ width: Int, _ length: Int, _ generator: inout SeededGenerator) -> any SequenceLayer<
       Float
     >
+
+    /// An entry for a configuration kind; `options(length)` gives its options for inputs of
+    /// that length (S4's maximum length follows L).
+    init(_ kind: @escaping (_ length: Int) -> BlockKind) {
+      self.kind = kind(1).name
+      make = { width, length, generator in
+        do {
+          return try kind(length).makeLayer(width: width, name: "block", generator: &generator)
+        } catch {
+          fatalError("blocks: building a \(kind(length).name) block failed: \(error)")
+        }
+      }
+    }
   }
 
-  /// The measured kinds, in table order. Each block's own file adds its entry.
+  /// The measured kinds, in table order: S4, S4D, 4-head causal attention, LSTM, GRU.
   static var entries: [Entry] {
     [
-      Entry(kind: "s4", make: { width, length, generator in try! S4Block<Float>(width: width, options: S4BlockOptions(structure: .diagonalPlusLowRank, maximumLength: length), name: "s4", generator: &generator) }),
-      Entry(kind: "s4d", make: { width, length, generator in try! S4Block<Float>(width: width, options: S4BlockOptions(structure: .diagonal, maximumLength: length), name: "s4d", generator: &generator) }),
+      Entry { .s4(S4BlockOptions(structure: .diagonalPlusLowRank, maximumLength: $0)) },
+      Entry { .s4(S4BlockOptions(structure: .diagonal, maximumLength: $0)) },
+      Entry { _ in .attention(AttentionOptions(heads: 4)) },
+      Entry { _ in .lstm },
+      Entry { _ in .gru },
     ]
   }
 

@@ -10,6 +10,10 @@ public enum BlockKind: Sendable, Equatable {
   case s4(S4BlockOptions)
   /// A multi-head self-attention block.
   case attention(AttentionOptions)
+  /// An LSTM layer; inside a model its hidden size must equal the model width.
+  case lstm(RecurrentOptions)
+  /// A GRU layer; inside a model its hidden size must equal the model width.
+  case gru(RecurrentOptions)
 
   /// The reference S4 block (``S4BlockOptions/s4``).
   public static var s4: BlockKind { .s4(.s4) }
@@ -17,8 +21,24 @@ public enum BlockKind: Sendable, Equatable {
   public static var s4d: BlockKind { .s4(.s4d) }
   /// Causal attention with four heads (``AttentionOptions/init(heads:isCausal:attentionDropout:outputDropout:hasBias:queryTileSize:)``'s defaults).
   public static var attention: BlockKind { .attention(AttentionOptions()) }
+  /// An LSTM whose hidden size is the model width.
+  public static var lstm: BlockKind { .lstm(RecurrentOptions()) }
+  /// A GRU whose hidden size is the model width.
+  public static var gru: BlockKind { .gru(RecurrentOptions()) }
 
-  /// Builds a block of this kind that maps width H to H.
+  /// The kind's short name, as the benchmarks print it: `s4`, `s4d`, `attention`, `lstm`,
+  /// `gru`.
+  public var name: String {
+    switch self {
+    case .s4(let options): options.structure == .diagonal ? "s4d" : "s4"
+    case .attention: "attention"
+    case .lstm: "lstm"
+    case .gru: "gru"
+    }
+  }
+
+  /// Builds a block of this kind for inputs of width H (outputs H, or H′ for a recurrent kind
+  /// given its own hidden size).
   ///
   /// - Parameters:
   ///   - width: H.
@@ -34,6 +54,10 @@ public enum BlockKind: Sendable, Equatable {
       try S4Block<Scalar>(width: width, options: options, name: name, generator: &generator)
     case .attention(let options):
       AttentionBlock<Scalar>(width: width, options: options, name: name, generator: &generator)
+    case .lstm(let options):
+      LSTMBlock<Scalar>(width: width, options: options, name: name, generator: &generator)
+    case .gru(let options):
+      GRUBlock<Scalar>(width: width, options: options, name: name, generator: &generator)
     }
   }
 }
@@ -44,7 +68,7 @@ public enum BlockKind: Sendable, Equatable {
 /// ```swift
 /// let configuration = ModelConfiguration(
 ///   input: .tokens(vocabularySize: 256), width: 128,
-///   blocks: [.s4, .attention, .s4d], output: .perStep(size: 256))
+///   blocks: [.s4, .attention, .gru], output: .perStep(size: 256))
 /// var generator = SeededGenerator(seed: 0)
 /// let model = try SequenceModel<Float>(configuration, generator: &generator)
 /// ```
