@@ -79,6 +79,10 @@
   void s4epi_glu_backward_##SUFFIX(const REAL *x, const REAL *g, long rows, long half,        \
                                    REAL *dx);
 
+/* Keeps freed memory with the process (glibc: blocks up to 1 GiB from the heap, no trimming);
+   returns whether the allocator accepted the setting. */
+int s4_retain_freed_memory(void);
+
 S4FFT_DECLARE(float, f32)
 S4FFT_DECLARE(double, f64)
 
