@@ -30,7 +30,7 @@ struct MachineInfo {
     #endif
   }
 
-  var markdownHeader: String {
+  func markdownHeader(retainsFreedMemory: Bool) -> String {
     """
     # s4-bench
 
@@ -41,6 +41,7 @@ struct MachineInfo {
     | OpenBLAS core | \(openBLASCore) (OPENBLAS_CORETYPE=\(coreTypeEnvironment)) |
     | OpenBLAS threads | \(openBLASThreads) |
     | Swift code generation | \(codeGeneration) |
+    | allocator | \(retainsFreedMemory ? "freed memory retained (Parallel.retainFreedMemory())" : "glibc defaults") |
     """
   }
 }

@@ -19,7 +19,11 @@ if settings.showHelp {
   exit(2)
 #endif
 
-print(MachineInfo.current.markdownHeader)
+// Tensors of every size are allocated and freed each repetition: keep their pages warm, as a
+// training program should (S4_RETAIN_FREED_MEMORY=0 measures with glibc's defaults).
+let retainsFreedMemory =
+  ProcessInfo.processInfo.environment["S4_RETAIN_FREED_MEMORY"] != "0" && Parallel.retainFreedMemory()
+print(MachineInfo.current.markdownHeader(retainsFreedMemory: retainsFreedMemory))
 var runner = BenchmarkRunner(settings: settings)
 for suite in settings.suites {
   runner.run(suite)

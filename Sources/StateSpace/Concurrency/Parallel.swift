@@ -11,10 +11,8 @@ import Dispatch
 /// owns the cores).
 public enum Parallel {
   /// The number of cores used: the active processor count, or `S4_NUM_THREADS` when it is set
-  /// to a positive integer. Reading it first also sets up the
-  /// allocator (``retainFreedMemoryUnlessDisabled()``).
+  /// to a positive integer.
   public static let workerCount: Int = {
-    retainFreedMemoryUnlessDisabled()
     if let text = getenv("S4_NUM_THREADS").map({ String(cString: $0) }), let value = Int(text),
       value > 0
     {

@@ -1,0 +1,29 @@
+import StateSpace
+import Testing
+
+/// The parallel loops' contract and the allocator opt-in.
+@Suite("Parallel")
+struct ParallelTests {
+  @Test("forEachChunk covers every index exactly once, in disjoint ranges", arguments: [0, 1, 7, 1000])
+  func chunksCoverTheRange(count: Int) {
+    var hits = [Int](repeating: 0, count: count)
+    hits.withUnsafeMutableBufferPointer { hits in
+      let hits = hits
+      Parallel.forEachChunk(of: count, minimumChunk: 3) { range in
+        for index in range { hits[index] += 1 }
+      }
+    }
+    #expect(hits.allSatisfy { $0 == 1 })
+  }
+
+  #if canImport(Glibc)
+    @Test("glibc takes the retain-freed-memory settings, and a second call keeps them")
+    func retainFreedMemoryTakesEffect() {
+      #expect(Parallel.retainFreedMemory())
+      #expect(Parallel.retainFreedMemory())
+      // Memory still works afterwards: a large block is allocated, written and freed.
+      let block = [Float](repeating: 1, count: 1 << 24)
+      #expect(block.reduce(0, +) == Float(1 << 24))
+    }
+  #endif
+}
