@@ -1,4 +1,3 @@
-import RealModule
 import StateSpace
 import Training
 
@@ -55,8 +54,8 @@ extension S4Block {
 
   /// One time step: y_t = GLU(GELU(C·x_t + D∘u_t)·W + b) with x_t = Ā·x_{t−1} + B̄·u_t.
   ///
-  /// Inference only (no dropout). Allocates the SSM output and the returned rows; everything
-  /// else is updated in place in `state`.
+  /// Inference only (no dropout). Allocates the SSM output, its activation and the returned
+  /// rows; everything else is updated in place in `state`.
   ///
   /// - Parameters:
   ///   - input: u_t, (B, H).
@@ -69,8 +68,10 @@ extension S4Block {
     precondition(
       input.shape == [batch, width],
       "S4Block.step: expected an input of shape [\(batch), \(width)] for this state, got \(input.shape)")
-    var mixed = state.recurrence.step(input, state: &state.stateSpace)
-    mixed.addSkipAndActivate(input, skip: skip.value, approximation: options.geluApproximation)
+    // v = C·x_t + D∘u_t and z = GELU(v) in one vectorised C pass (the convolution's epilogue).
+    var convolved = state.recurrence.step(input, state: &state.stateSpace)
+    let mixed = ConvolutionEpilogue.skipGELU(
+      &convolved, input: input, skip: skip.value, tanhForm: options.geluApproximation == .tanh)
     let (weight, bias) = (outputLinear.weight.value, outputLinear.bias?.value)
     let (h, outputs) = (width, 2 * width)
     mixed.withUnsafeBufferPointer { z in
@@ -97,38 +98,6 @@ extension S4Block {
         }
       }
     }
-    return state.hidden.glu(alongAxis: -1)
-  }
-}
-
-extension Tensor where Scalar: DifferentiableScalar {
-  /// self ← GELU(self + D∘u) in place, for rows (B, H) of the SSM output, the inputs u and
-  /// D (H).
-  @specialized(where Scalar == Float)
-  @specialized(where Scalar == Double)
-  mutating func addSkipAndActivate(
-    _ input: Tensor, skip: Tensor, approximation: GELUApproximation
-  ) {
-    let width = skip.scalarCount
-    input.withUnsafeBufferPointer { u in
-      skip.withUnsafeBufferPointer { d in
-        withUnsafeMutableBufferPointer { y in
-          for row in 0..<(y.count / Swift.max(width, 1)) {
-            for h in 0..<width {
-              let index = row * width + h
-              let v = y[index] + d[h] * u[index]
-              switch approximation {
-              case .none:
-                // x·Φ(x) = ½x(1 + erf(x/√2)).
-                y[index] = v * (1 + Scalar.erf(v * Scalar(0.70710678118654752))) / 2
-              case .tanh:
-                let t = Scalar.tanh(Scalar(0.79788456080286536) * (v + Scalar(0.044715) * v * v * v))
-                y[index] = v * (1 + t) / 2
-              }
-            }
-          }
-        }
-      }
-    }
+    return ConvolutionEpilogue.glu(state.hidden)
   }
 }

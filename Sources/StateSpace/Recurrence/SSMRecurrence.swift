@@ -35,8 +35,11 @@ public struct SSMRecurrence<Scalar: SSMScalar>: Sendable {
   public let outputChannels: Int
   /// R for S4, 0 for S4D.
   public let rank: Int
-  /// N/2 rounded up to whole lanes; the padding coordinates stay zero.
+  /// N/2 rounded up to a multiple of ``stepLanes``; the padding coordinates stay zero.
   let paddedHalf: Int
+  /// The C step (`s4rec_step`) works in vectors of 8 Float or 4 Double lanes; a multiple of 8
+  /// suits both.
+  static var stepLanes: Int { 8 }
   /// Per channel, the coefficient planes (``CoefficientLayout``), each a real and an
   /// imaginary plane of `paddedHalf`.
   let coefficients: [Scalar]
@@ -69,7 +72,7 @@ public struct SSMRecurrence<Scalar: SSMScalar>: Sendable {
     outputChannels = parameters.outputChannels
     rank = parameters.rank
     let half = values.half
-    let lanes = KernelLanes<Scalar>.laneCount
+    let lanes = Self.stepLanes
     paddedHalf = (half + lanes - 1) / lanes * lanes
     layout = CoefficientLayout(outputChannels: outputChannels, rank: rank)
     var planes = [Scalar](repeating: 0, count: channels * layout.count * 2 * paddedHalf)

@@ -88,4 +88,16 @@ S4FFT_DECLARE(double, f64)
 
 #undef S4FFT_DECLARE
 
+/* The recurrent step of S4 (rank R ≥ 1, the O(N) Woodbury step) and S4D (R = 0) for the items
+   begin ≤ i < end, item i = (sequence, channel) = (i / channels, i % channels) (SSMRecurrence):
+   coefficients (H, 2 + c + 2R, 2, half), β (H, R), state (B·H, 2·half + R) advanced in place,
+   input u (B·H), output y (B, c, H) with y[b, k, h] = 2·Re(C_k·x). half is a multiple of 8. */
+#define S4REC_DECLARE(REAL, SUFFIX)                                                              \
+  void s4rec_step_##SUFFIX(const REAL *coefficients, const REAL *beta, REAL *state,              \
+                           const REAL *input, REAL *output, long begin, long end, long channels, \
+                           long outputs, long rank, long half);
+S4REC_DECLARE(float, f32)
+S4REC_DECLARE(double, f64)
+#undef S4REC_DECLARE
+
 #endif

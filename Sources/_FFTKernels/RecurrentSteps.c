@@ -1,0 +1,27 @@
+// The recurrent steps of S4 and S4D in C, so that one build carries AVX-512, AVX2 and baseline
+// x86-64 versions of the loop and picks one at load time (`target_clones`). Vectors of 8 floats
+// or 4 doubles: the state's half length is a multiple of 8 (SSMRecurrence.paddedHalf).
+#include "FFTKernels.h"
+
+#if defined(__x86_64__) && defined(__linux__)
+#define S4REC_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define S4REC_CLONES
+#endif
+#define S4REC_INLINE static inline __attribute__((always_inline))
+
+#define REAL float
+#define VLANES 8
+#define SUFFIX f32
+#include "RecurrentSteps.h"
+#undef REAL
+#undef VLANES
+#undef SUFFIX
+
+#define REAL double
+#define VLANES 4
+#define SUFFIX f64
+#include "RecurrentSteps.h"
+#undef REAL
+#undef VLANES
+#undef SUFFIX
