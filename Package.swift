@@ -34,7 +34,7 @@ let package = Package(
 
     // MARK: - C kernels (implementation details, not products)
     /// The innermost loops (FFT passes, convolution products, the elementwise passes around the
-    /// S4 convolution), compiled for AVX-512, AVX2 and baseline x86-64 in one build and chosen
+    /// S4 convolution, the recurrent steps), compiled for AVX-512, AVX2 and baseline x86-64 in one build and chosen
     /// at load time (`target_clones`), so default builds run the fast code; and the glibc
     /// allocator setting behind `Parallel.retainFreedMemory()`.
     .target(name: "_FFTKernels", path: "Sources/_FFTKernels"),
