@@ -50,13 +50,18 @@ public struct ResidualBlock<Scalar: DifferentiableScalar>: SequenceLayer {
     self.dropoutRate = dropoutRate
   }
 
+  /// H, the wrapped layer's width.
   public var inputSize: Int { layer.inputSize }
+  /// H, equal to ``inputSize``.
   public var outputSize: Int { layer.outputSize }
+  /// Whether the wrapped layer is causal.
   public var isCausal: Bool { layer.isCausal }
 
   /// The layer's parameters, then the norm's.
   public var parameters: [Parameter<Scalar>] { layer.parameters + norm.parameters }
 
+  /// x + dropout(layer(norm(x))) (pre-norm) or norm(x + dropout(layer(x))) (post-norm) over
+  /// whole sequences: (B, L, H) → (B, L, H).
   public func callAsFunction(_ input: Variable<Scalar>, on tape: Tape<Scalar>) -> Variable<Scalar> {
     switch placement {
     case .preNorm:
@@ -73,6 +78,8 @@ public struct ResidualBlock<Scalar: DifferentiableScalar>: SequenceLayer {
     layer.initialState(batchSize: batchSize)
   }
 
+  /// The same map for one time step, (B, H) → (B, H), through the wrapped layer's step (no
+  /// dropout).
   public func step(_ input: Tensor<Scalar>, state: inout Any) -> Tensor<Scalar> {
     switch placement {
     case .preNorm:
