@@ -160,6 +160,19 @@ struct SequenceModelTests {
     #expect(abs(share - expected) < 0.03, "share \(share), expected \(expected)")
   }
 
+  @Test("top-k keeps exactly the k largest logits, the earlier of equal ones first")
+  func topKKeepsTheLargest() {
+    // Largest three: 5 (token 0), 5 (token 2), then 4 — token 4 before the equal token 6.
+    let logits = Tensor<Double>(shape: [1, 7], scalars: [5, 1, 5, 3, 4, 0, 4])
+    var generator = SeededGenerator(seed: 2)
+    // A huge temperature makes the draw uniform over the kept tokens.
+    let sampling = SamplingOptions(temperature: 1e9, topK: 3)
+    var drawn = Set<Int>()
+    for _ in 0..<600 { drawn.insert(sampling.sample(logits, using: &generator)[0]) }
+    #expect(drawn == [0, 2, 4])
+    #expect(SamplingOptions(temperature: 0).sample(logits, using: &generator) == [0])
+  }
+
   @Test("the model's gradients equal central differences (Float64)")
   func gradientCheck() {
     let configuration = ModelConfiguration(

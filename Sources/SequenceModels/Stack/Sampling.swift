@@ -27,31 +27,50 @@ extension SamplingOptions {
   ///   - logits: (B, V) unnormalised log-probabilities.
   ///   - generator: The seeded generator for the draws.
   /// - Returns: B token ids.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
   public func sample<Scalar: DifferentiableScalar>(
     _ logits: Tensor<Scalar>, using generator: inout SeededGenerator
   ) -> [Int] {
     precondition(logits.rank == 2, "sample: logits must be (B, V), got shape \(logits.shape)")
-    let vocabulary = logits.shape[1]
-    return (0..<logits.shape[0]).map { row in
-      let values = (0..<vocabulary).map { Double(logits.scalars[row * vocabulary + $0]) }
-      return drawToken(values, using: &generator)
+    let (rows, vocabulary) = (logits.shape[0], logits.shape[1])
+    return logits.withUnsafeBufferPointer { scalars in
+      (0..<rows).map { row in
+        let values = (0..<vocabulary).map { Double(scalars[row * vocabulary + $0]) }
+        return drawToken(values, using: &generator)
+      }
     }
   }
 
   /// One draw from the tempered, top-k-truncated softmax of `logits`.
   func drawToken(_ logits: [Double], using generator: inout SeededGenerator) -> Int {
-    let ranked = logits.indices.sorted { logits[$0] > logits[$1] }
-    if temperature == 0 { return ranked[0] }
-    let kept = ranked.prefix(min(topK ?? logits.count, logits.count))
-    let maximum = logits[ranked[0]]
-    let weights = kept.map { Double.exp((logits[$0] - maximum) / temperature) }
-    let total = weights.reduce(0, +)
-    var threshold = generator.nextUnitDouble() * total
+    var best = 0
+    for token in logits.indices where logits[token] > logits[best] { best = token }
+    if temperature == 0 { return best }
+    let kept = topK.map { Self.largest($0, of: logits) } ?? Array(logits.indices)
+    let weights = kept.map { Double.exp((logits[$0] - logits[best]) / temperature) }
+    var threshold = generator.nextUnitDouble() * weights.reduce(0, +)
     for (token, weight) in zip(kept, weights) {
       threshold -= weight
       if threshold < 0 { return token }
     }
     return kept.last!
+  }
+
+  /// The indices of the `count` largest values, largest first (earlier index first among
+  /// equals): one pass that inserts into a short sorted list, O(V·k) at worst and about O(V)
+  /// for the small k of top-k sampling, instead of sorting all V logits every step.
+  static func largest(_ count: Int, of values: [Double]) -> [Int] {
+    var kept: [Int] = []
+    kept.reserveCapacity(count + 1)
+    for index in values.indices {
+      if kept.count == count, let last = kept.last, values[index] <= values[last] { continue }
+      var position = kept.count
+      while position > 0 && values[kept[position - 1]] < values[index] { position -= 1 }
+      kept.insert(index, at: position)
+      if kept.count > count { kept.removeLast() }
+    }
+    return kept
   }
 }
 
