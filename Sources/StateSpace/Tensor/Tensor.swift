@@ -52,7 +52,7 @@ public struct Tensor<Scalar: Sendable>: Sendable {
   }
 
   /// Creates a tensor whose scalars `initializer` writes into uninitialised storage, saving
-  /// the pass that would fill it with a placeholder first.
+  /// the pass that would first fill it with zeros.
   ///
   /// - Parameters:
   ///   - shape: The extent of each axis.
