@@ -3,92 +3,16 @@
 // the compiler vectorises in each target_clones version (16 Float lanes with AVX-512), where
 // the same loops in Swift build for baseline x86-64 (4 SSE lanes, no FMA).
 //
-// Float uses branch-free exp, tanh and Φ (the forms of Training's VectorizableMath.swift:
-// Cody–Waite exp with a degree-6 polynomial, Cephes' tanh, and Φ through the Numerical Recipes
-// erfc fit with x²/2 formed exactly, relative error below 1e−6 in both tails). Double calls
-// libm (Φ(x) = erfc(−x/√2)/2, which keeps its relative accuracy in the lower tail).
-#include <math.h>
-#include <stdint.h>
+// Float uses the branch-free exp, tanh and Φ of VectorMath.h; Double calls libm
+// (Φ(x) = erfc(−x/√2)/2, which keeps its relative accuracy in the lower tail).
+#include "VectorMath.h"
 
 #define S4EPI_INLINE static inline __attribute__((always_inline))
 
 #if S4EPI_FLOAT
-/// eˣ without branches: about 1 ulp; 0 below −87.33 (no subnormal results), ∞ above 88.72.
-S4EPI_INLINE float FN(exp)(float x) {
-  const float shift = 12582912.0f;  // 1.5·2²³: adding it rounds to an integer in the low bits
-  float clamped = x < -87.33f ? -87.33f : (x > 88.37f ? 88.37f : x);
-  float shifted = clamped * 1.44269504f + shift;
-  float n = shifted - shift;
-  // r = x − n·ln 2 with ln 2 = 0.693359375 − 2.12194440e−4 (the first part exact in Float).
-  float r = (clamped - n * 0.693359375f) + n * 2.1219444e-4f;
-  float p = 1.98756915e-4f;
-  p = p * r + 1.39819995e-3f;
-  p = p * r + 8.3334519e-3f;
-  p = p * r + 4.16657959e-2f;
-  p = p * r + 0.166666655f;
-  p = p * r + 0.50000001f;
-  float er = p * r * r + r + 1;
-  int32_t bits;
-  memcpy(&bits, &shifted, sizeof bits);
-  int32_t exponent = (bits - 0x4B400000 + 127) << 23;  // 2ⁿ from n in the low mantissa bits
-  float scale;
-  memcpy(&scale, &exponent, sizeof scale);
-  float result = er * scale;
-  return x > 88.72f ? INFINITY : (x < -87.33f ? 0.0f : result);
-}
-
-/// tanh x without branches, within 2 ulp: x + x³·P(x²) for |x| < 0.625, else
-/// sign(x)·(1 − 2/(e^{2|x|} + 1)).
-S4EPI_INLINE float FN(tanh)(float x) {
-  float z = x * x;
-  float p = -5.70498872745e-3f;
-  p = p * z + 2.06390887954e-2f;
-  p = p * z - 5.37397155531e-2f;
-  p = p * z + 0.133314422036f;
-  p = p * z - 0.333332819422f;
-  float small = p * z * x + x;
-  float a = x < 0 ? -x : x;
-  float magnitude = 1 - 2 / (FN(exp)(2 * a) + 1);
-  float large = x < 0 ? -magnitude : magnitude;
-  return a < 0.625f ? small : large;
-}
-
-/// Φ(x) = ½·erfc(−x/√2) with erfc(z) ≈ t·exp(−z² + P(t)), t = 1/(1 + z/2) (fractional error
-/// below 1.2e−7); the exponent −x²/2 + P is formed with x²/2 exact (a 12 + 12-bit split of |x|)
-/// and the two sums' rounding errors e folded back as eᵃ·(1 + e).
-S4EPI_INLINE float FN(normal_cdf)(float x) {
-  float a0 = x < 0 ? -x : x;
-  float magnitude = a0 < 20 ? a0 : 20;
-  float t = 1 / (1 + 0.5f * (magnitude * 0.707106781f));
-  float p = 0.17087277f;
-  p = p * t - 0.82215223f;
-  p = p * t + 1.48851587f;
-  p = p * t - 1.13520398f;
-  p = p * t + 0.27886807f;
-  p = p * t - 0.18628806f;
-  p = p * t + 0.09678418f;
-  p = p * t + 0.37409196f;
-  p = p * t + 1.00002368f;
-  p = p * t - 1.26551223f;
-  float split = magnitude * 4097;
-  float splitRest = split - magnitude;
-  float high = split - splitRest;
-  float low = magnitude - high;
-  float halfSquare = high * high * 0.5f;
-  float halfSquareRest = high * low + low * low * 0.5f;
-  // Two-sums: a1 + e1 = p − high²/2, a + e2 = a1 − rest, exactly.
-  float a1 = p - halfSquare;
-  float b1 = a1 - p;
-  float e1 = (p - (a1 - b1)) + (-halfSquare - b1);
-  float a = a1 - halfSquareRest;
-  float b2 = a - a1;
-  float e2 = (a1 - (a - b2)) + (-halfSquareRest - b2);
-  float tail = 0.5f * t * FN(exp)(a) * (1 + (e1 + e2));
-  return x < 0 ? tail : 1 - tail;
-}
-#define S4EPI_EXP(x) FN(exp)(x)
-#define S4EPI_TANH(x) FN(tanh)(x)
-#define S4EPI_PHI(x) FN(normal_cdf)(x)
+#define S4EPI_EXP(x) s4vm_expf(x)
+#define S4EPI_TANH(x) s4vm_tanhf(x)
+#define S4EPI_PHI(x) s4vm_normal_cdff(x)
 #else
 #define S4EPI_EXP(x) exp(x)
 #define S4EPI_TANH(x) tanh(x)
