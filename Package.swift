@@ -33,8 +33,8 @@ let package = Package(
     ),
 
     // MARK: - C kernels (implementation details, not products)
-    /// The innermost loops (FFT passes, convolution products, the elementwise passes around the
-    /// S4 convolution, the recurrent steps), compiled for AVX-512, AVX2 and baseline x86-64 in one build and chosen
+    /// The innermost loops (FFT passes, convolution products, the elementwise activations of
+    /// Training and the passes around the S4 convolution, the recurrent steps), compiled for AVX-512, AVX2 and baseline x86-64 in one build and chosen
     /// at load time (`target_clones`), so default builds run the fast code; and the glibc
     /// allocator setting behind `Parallel.retainFreedMemory()`.
     .target(name: "_FFTKernels", path: "Sources/_FFTKernels"),
@@ -51,7 +51,7 @@ let package = Package(
     ),
     .target(
       name: "Training",
-      dependencies: ["StateSpace"]
+      dependencies: ["StateSpace", "_FFTKernels"]
     ),
     .target(
       name: "SequenceModels",

@@ -42,11 +42,11 @@ public enum ConvolutionEpilogue {
               let (v, u, d, z) = shared.value
               let offset = range.lowerBound * width
               if Scalar.self == Float.self {
-                s4epi_skip_gelu_f32(
+                s4ew_skip_gelu_f32(
                   FFTKernels.float(v + offset), FFTKernels.float(UnsafePointer(u + offset)),
                   FFTKernels.float(UnsafePointer(d)), range.count, width, form, FFTKernels.float(z + offset))
               } else {
-                s4epi_skip_gelu_f64(
+                s4ew_skip_gelu_f64(
                   FFTKernels.double(v + offset), FFTKernels.double(UnsafePointer(u + offset)),
                   FFTKernels.double(UnsafePointer(d)), range.count, width, form, FFTKernels.double(z + offset))
               }
@@ -82,10 +82,10 @@ public enum ConvolutionEpilogue {
             let (g, v, dv) = shared.value
             let o = range.lowerBound
             if Scalar.self == Float.self {
-              s4epi_gelu_backward_f32(
+              s4ew_gelu_backward_f32(
                 FFTKernels.float(g + o), FFTKernels.float(v + o), range.count, form, FFTKernels.float(dv + o))
             } else {
-              s4epi_gelu_backward_f64(
+              s4ew_gelu_backward_f64(
                 FFTKernels.double(g + o), FFTKernels.double(v + o), range.count, form, FFTKernels.double(dv + o))
             }
           }
@@ -114,9 +114,9 @@ public enum ConvolutionEpilogue {
           let (x, y) = shared.value
           let (xo, yo) = (range.lowerBound * 2 * half, range.lowerBound * half)
           if Scalar.self == Float.self {
-            s4epi_glu_f32(FFTKernels.float(x + xo), range.count, half, FFTKernels.float(y + yo))
+            s4ew_glu_f32(FFTKernels.float(x + xo), range.count, half, FFTKernels.float(y + yo))
           } else {
-            s4epi_glu_f64(FFTKernels.double(x + xo), range.count, half, FFTKernels.double(y + yo))
+            s4ew_glu_f64(FFTKernels.double(x + xo), range.count, half, FFTKernels.double(y + yo))
           }
         }
       }
@@ -149,10 +149,10 @@ public enum ConvolutionEpilogue {
             let (x, g, dx) = shared.value
             let (xo, go) = (range.lowerBound * 2 * half, range.lowerBound * half)
             if Scalar.self == Float.self {
-              s4epi_glu_backward_f32(
+              s4ew_glu_backward_f32(
                 FFTKernels.float(x + xo), FFTKernels.float(g + go), range.count, half, FFTKernels.float(dx + xo))
             } else {
-              s4epi_glu_backward_f64(
+              s4ew_glu_backward_f64(
                 FFTKernels.double(x + xo), FFTKernels.double(g + go), range.count, half,
                 FFTKernels.double(dx + xo))
             }

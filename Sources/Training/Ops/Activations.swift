@@ -1,14 +1,6 @@
 import RealModule
 import StateSpace
 
-/// Which form of GELU to compute.
-public enum GELUApproximation: Sendable, Equatable {
-  /// The exact form x·Φ(x) = ½x(1 + erf(x/√2)), PyTorch's default and the S4 reference's.
-  case none
-  /// The tanh form ½x(1 + tanh(√(2/π)(x + 0.044715x³))) of Hendrycks and Gimpel.
-  case tanh
-}
-
 // MARK: - Scalar kernels (forward and derivative side by side)
 
 /// The logistic function 1/(1 + e⁻ˣ). For x → −∞ the exponential overflows to ∞ and the
@@ -75,37 +67,6 @@ struct SoftplusDerivative<Scalar: DifferentiableScalar>: BinaryElementwise {
   @inline(__always) func callAsFunction(_ g: Scalar, _ x: Scalar) -> Scalar { g * logistic(x) }
 }
 
-/// x·Φ(x) with Φ the standard normal distribution function.
-struct ExactGELU<Scalar: DifferentiableScalar>: UnaryElementwise {
-  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar { x * normalCDF(x) }
-}
-
-/// d(x·Φ(x)) = g·(Φ(x) + x·φ(x)), φ(x) = e^{−x²/2}/√(2π), given g and x.
-struct ExactGELUDerivative<Scalar: DifferentiableScalar>: BinaryElementwise {
-  @inline(__always) func callAsFunction(_ g: Scalar, _ x: Scalar) -> Scalar {
-    let density = exponential(-x * x / 2) * Scalar(0.39894228040143268)
-    return g * (normalCDF(x) + x * density)
-  }
-}
-
-/// ½x(1 + tanh u) with u = √(2/π)(x + 0.044715x³).
-struct TanhGELU<Scalar: DifferentiableScalar>: UnaryElementwise {
-  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar {
-    let u = Scalar(0.79788456080286536) * (x + Scalar(0.044715) * x * x * x)
-    return x * (1 + hyperbolicTangent(u)) / 2
-  }
-}
-
-/// d(½x(1 + tanh u)) = g·(½(1 + t) + ½x(1 − t²)·u′), t = tanh u, u′ = √(2/π)(1 + 3·0.044715x²).
-struct TanhGELUDerivative<Scalar: DifferentiableScalar>: BinaryElementwise {
-  @inline(__always) func callAsFunction(_ g: Scalar, _ x: Scalar) -> Scalar {
-    let x2 = x * x
-    let t = hyperbolicTangent(Scalar(0.79788456080286536) * x * (1 + Scalar(0.044715) * x2))
-    let du = Scalar(0.79788456080286536) * (1 + Scalar(0.134145) * x2)
-    return g * ((1 + t) + x * (1 - t * t) * du) / 2
-  }
-}
-
 // MARK: - Tensor forwards
 
 extension Tensor where Scalar: DifferentiableScalar {
@@ -143,18 +104,6 @@ extension Tensor where Scalar: DifferentiableScalar {
   @specialized(where Scalar == Float)
   @specialized(where Scalar == Double)
   public func softplus() -> Tensor { applying(Softplus()) }
-
-  /// GELU elementwise.
-  ///
-  /// - Parameter approximation: `.none` for x·Φ(x) (erf), `.tanh` for the tanh form.
-  @specialized(where Scalar == Float)
-  @specialized(where Scalar == Double)
-  public func gelu(approximation: GELUApproximation = .none) -> Tensor {
-    switch approximation {
-    case .none: applying(ExactGELU())
-    case .tanh: applying(TanhGELU())
-    }
-  }
 }
 
 // MARK: - Variable ops
@@ -215,21 +164,6 @@ extension Variable {
     let x = value
     return Variable.record(x.softplus(), inputs: [self]) { g in
       [g.applying(SoftplusDerivative(), x)]
-    }
-  }
-
-  /// GELU elementwise; pullback g·GELU′(x).
-  ///
-  /// - Parameter approximation: `.none` for x·Φ(x) (erf), `.tanh` for the tanh form.
-  @specialized(where Scalar == Float)
-  @specialized(where Scalar == Double)
-  public func gelu(approximation: GELUApproximation = .none) -> Variable {
-    let x = value
-    return Variable.record(x.gelu(approximation: approximation), inputs: [self]) { g in
-      switch approximation {
-      case .none: [g.applying(ExactGELUDerivative(), x)]
-      case .tanh: [g.applying(TanhGELUDerivative(), x)]
-      }
     }
   }
 }

@@ -1,9 +1,10 @@
-import RealModule
 import StateSpace
+import _FFTKernels
 
 // The gated linear unit: the input is split in two halves a, b along an axis and the output is
 // a·σ(b). Viewed as (outer, 2·half, inner) around the axis, each outer block holds a then b as
-// contiguous runs of half·inner scalars. Pullback: ∂a = g·σ(b), ∂b = g·a·σ(b)(1 − σ(b)).
+// contiguous runs of half·inner scalars: the row layout of the C loops (ElementwiseKernels.h)
+// with rows = outer and half = half·inner. Pullback: ∂a = g·σ(b), ∂b = g·a·σ(b)(1 − σ(b)).
 
 extension Tensor where Scalar: DifferentiableScalar {
   /// The GLU geometry: (outer, half·inner) of a split along `axis`.
@@ -29,11 +30,14 @@ extension Tensor where Scalar: DifferentiableScalar {
     return withUnsafeBufferPointer { x in
       Tensor(shape: resultShape, unsafeUninitializedScalars: { y in
         guard let x = x.baseAddress, let y = y.baseAddress, block > 0 else { return }
-        Parallel.forEachChunk(of: outer, minimumChunk: Swift.max(1, parallelGrain / block)) {
-          range in
-          for o in range {
-            let (a, b, out) = (x + 2 * o * block, x + (2 * o + 1) * block, y + o * block)
-            for j in 0..<block { out[j] = a[j] * logistic(b[j]) }
+        let shared = UncheckedSendable((x, y))
+        Parallel.forEachChunk(of: outer, minimumChunk: Swift.max(1, parallelGrain / block)) { range in
+          let (x, y) = shared.value
+          let (xo, yo) = (2 * range.lowerBound * block, range.lowerBound * block)
+          if Scalar.self == Float.self {
+            s4ew_glu_f32(float(x + xo), range.count, block, float(y + yo))
+          } else {
+            s4ew_glu_f64(double(x + xo), range.count, block, double(y + yo))
           }
         }
       })
@@ -58,16 +62,14 @@ extension Variable {
           Tensor<Scalar>(shape: [x.count], unsafeUninitializedScalars: { dx in
             guard let x = x.baseAddress, let g = g.baseAddress, let dx = dx.baseAddress, block > 0
             else { return }
-            Parallel.forEachChunk(of: outer, minimumChunk: Swift.max(1, parallelGrain / block)) {
-              range in
-              for o in range {
-                let (a, b, upstream) = (x + 2 * o * block, x + (2 * o + 1) * block, g + o * block)
-                let (da, db) = (dx + 2 * o * block, dx + (2 * o + 1) * block)
-                for j in 0..<block {
-                  let s = logistic(b[j])
-                  da[j] = upstream[j] * s
-                  db[j] = upstream[j] * a[j] * s * (1 - s)
-                }
+            let shared = UncheckedSendable((x, g, dx))
+            Parallel.forEachChunk(of: outer, minimumChunk: Swift.max(1, parallelGrain / block)) { range in
+              let (x, g, dx) = shared.value
+              let (xo, go) = (2 * range.lowerBound * block, range.lowerBound * block)
+              if Scalar.self == Float.self {
+                s4ew_glu_backward_f32(float(x + xo), float(g + go), range.count, block, float(dx + xo))
+              } else {
+                s4ew_glu_backward_f64(double(x + xo), double(g + go), range.count, block, double(dx + xo))
               }
             }
           })
