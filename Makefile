@@ -1,6 +1,8 @@
 # swift-s4: two commands do everything.
 #   make bench   install missing system packages, build in release mode, print the benchmark tables
 #   make test    install missing system packages, run the whole test suite in release mode
+#   make data    install Fashion-MNIST (Debian's dataset-fashion-mnist) and decompress it into
+#                .data/ for the `train` suite of s4-bench (make bench does this first)
 
 SWIFT ?= swift
 # Debian's OpenBLAS 0.3.21 does not recognise CPUs newer than it and can fall back to a slow
@@ -11,10 +13,14 @@ export OPENBLAS_CORETYPE
 
 APT_PACKAGES := libopenblas-dev liblapacke-dev pkgconf
 BENCH_ARGS ?=
+DATA_PACKAGE := dataset-fashion-mnist
+DATA_SOURCE := /usr/share/datasets/fashion-mnist
+DATA_DIR := .data/fashion-mnist
+DATA_FILES := train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte
 # Flags of the tuned build: Swift code generated for this host's CPU (AVX-512 where present).
 TUNED_FLAGS := -Xswiftc -target-cpu -Xswiftc native -Xswiftc -DS4_TUNED_BUILD
 
-.PHONY: deps build test bench bench-quick bench-tuned clean
+.PHONY: deps data build test bench bench-quick bench-tuned clean
 
 deps:
 	@missing=""; \
@@ -27,6 +33,24 @@ deps:
 	  $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	fi
 
+# The real data set of the `train` suite. A failure (no network, no root) only skips that suite:
+# s4-bench says so under its table. Files are decompressed to a temporary name and renamed, so
+# an interrupted run never leaves a truncated file behind.
+data:
+	@if ! dpkg-query -W -f='$${Status}' $(DATA_PACKAGE) 2>/dev/null | grep -q "install ok installed"; then \
+	  echo "Installing $(DATA_PACKAGE)"; \
+	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y $(DATA_PACKAGE) \
+	    || { $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y $(DATA_PACKAGE); } \
+	    || echo "make data: could not install $(DATA_PACKAGE); the train suite will be skipped"; \
+	fi
+	@mkdir -p $(DATA_DIR)
+	@for file in $(DATA_FILES); do \
+	  if [ ! -s $(DATA_DIR)/$$file ] && [ -f $(DATA_SOURCE)/$$file.gz ]; then \
+	    gunzip -c $(DATA_SOURCE)/$$file.gz > $(DATA_DIR)/$$file.tmp && mv $(DATA_DIR)/$$file.tmp $(DATA_DIR)/$$file; \
+	  fi; \
+	done
+
 build: deps
 	$(SWIFT) build -c release
 
@@ -34,15 +58,15 @@ test: deps
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
 	$(SWIFT) test -c release -Xswiftc -enable-testing --skip-build
 
-bench: deps
+bench: deps data
 	$(SWIFT) build -c release --product s4-bench
 	.build/release/s4-bench $(BENCH_ARGS)
 
-bench-quick: deps
+bench-quick: deps data
 	$(SWIFT) build -c release --product s4-bench
 	.build/release/s4-bench --quick $(BENCH_ARGS)
 
-bench-tuned: deps
+bench-tuned: deps data
 	$(SWIFT) build -c release --product s4-bench --scratch-path .build-tuned $(TUNED_FLAGS)
 	.build-tuned/release/s4-bench $(BENCH_ARGS)
 

@@ -7,6 +7,7 @@ enum BenchmarkSuiteKind: String, CaseIterable {
   case generate
   case autodiff
   case ops
+  case train
 
   /// One line saying what the suite measures.
   var title: String {
@@ -18,6 +19,7 @@ enum BenchmarkSuiteKind: String, CaseIterable {
     case .generate: "Autoregressive generation through the step interface"
     case .autodiff: "Tape overhead on an MLP (forward+backward), and the AdamW update"
     case .ops: "Differentiable ops on (B, L, H) activations against a copy at memory speed"
+    case .train: "Training each block kind on sequential Fashion-MNIST (L = 784): step time and test accuracy"
     }
   }
 
@@ -30,6 +32,7 @@ enum BenchmarkSuiteKind: String, CaseIterable {
     case .generate: GenerateSuite.run(&context)
     case .autodiff: AutodiffSuite.run(&context)
     case .ops: OpsSuite.run(&context)
+    case .train: TrainSuite.run(&context)
     }
   }
 }
