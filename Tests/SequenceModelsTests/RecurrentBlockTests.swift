@@ -88,8 +88,8 @@ struct RecurrentBlockTests {
     var testDescription: String { "\(kind) H=\(width) H′=\(hidden) bias=\(hasBias)" }
   }
 
-  /// H′ = 16 runs the Float cell kernels in SIMD8 lanes only, 19 adds three tail lanes, 5 has
-  /// tail lanes only.
+  /// In the C time loops' Double panels of 16 units, H′ = 16 is one full panel, 19 adds a tail
+  /// of three units and 5 is a tail only (full Float panels: RecurrentPanelTests.swift).
   static let definitionCases: [DefinitionCase] = Kind.allCases.flatMap { kind in
     [
       DefinitionCase(kind: kind, width: 6, hidden: 5, hasBias: true),

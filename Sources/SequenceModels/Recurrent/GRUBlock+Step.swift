@@ -43,11 +43,11 @@ extension GRUBlock {
       "GRUBlock.step: input must be (B = \(state.batchSize), H = \(inputSize)) for a state of hidden size \(state.hidden.shape[1]) (block H′ = \(hiddenSize)), got \(input.shape)"
     )
     let batch = state.batchSize
-    let trace = gruForward(
+    let step = gruForward(
       input: input.reshaped(to: [batch, 1, inputSize]), inputWeight: inputWeight.value,
       recurrentWeight: recurrentWeight.value, bias: bias?.value,
-      recurrentBias: recurrentBias?.value, initialHidden: state.hidden)
-    state.hidden = trace.output.reshaped(to: [batch, hiddenSize])
+      recurrentBias: recurrentBias?.value, initialHidden: state.hidden, recording: false)
+    state.hidden = step.output.reshaped(to: [batch, hiddenSize])
     return state.hidden
   }
 }

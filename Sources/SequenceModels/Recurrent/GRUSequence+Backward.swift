@@ -1,7 +1,7 @@
 import StateSpace
 import Training
 
-// Backpropagation through time for the GRU (equations (4)–(6) of GRUCellKernels.swift), from
+// Backpropagation through time for the GRU (equations (4)–(6) of _FFTKernels/GRUCells.h), from
 // the zero initial state of the whole-sequence mode, and the tape op around it.
 
 /// The gradients of x (B, L, H), W_ih (H, 3H′), W_hh (H′, 3H′), b (3H′) and b_hn (H′) for the
@@ -9,59 +9,33 @@ import Training
 @specialized(where Scalar == Float)
 @specialized(where Scalar == Double)
 func gruBackward<Scalar: DifferentiableScalar>(
-  outputGradient: Tensor<Scalar>, trace: GRUTrace<Scalar>, input: Tensor<Scalar>,
-  inputWeight: Tensor<Scalar>, recurrentWeight: Tensor<Scalar>,
+  outputGradient: Tensor<Scalar>, trace: GRUTrace<Scalar>, output: Tensor<Scalar>,
+  input: Tensor<Scalar>, inputWeight: Tensor<Scalar>, recurrentWeight: Tensor<Scalar>,
   needs: (input: Bool, inputWeight: Bool, recurrentWeight: Bool, bias: Bool, recurrentBias: Bool)
 ) -> [Tensor<Scalar>?] {
   let (batch, length) = (input.shape[0], input.shape[1])
   let hidden = recurrentWeight.shape[0]
-  let gateWidth = 3 * hidden
   // The input-side and recurrent-side pre-activation gradients of every step, (B, L, 3H′),
-  // and ∂h_{t−1}, (B, H′).
-  var inputGradient: Tensor<Scalar> = uninitializedTensor(shape: [batch, length, gateWidth])
-  var recurrentGradient: Tensor<Scalar> = uninitializedTensor(shape: [batch, length, gateWidth])
-  var hiddenGradient = Tensor<Scalar>(zeros: [batch, hidden])
-  let zeroHidden = Tensor<Scalar>(zeros: [hidden])
-  let saved = (trace.gates, trace.recurrentNew, trace.output)
+  // and ∂h of the current step, (B, H′).
+  var inputGradient: Tensor<Scalar> = uninitializedTensor(shape: [batch, length, 3 * hidden])
+  var recurrentGradient: Tensor<Scalar> = uninitializedTensor(shape: [batch, length, 3 * hidden])
+  var hiddenGradient: Tensor<Scalar> = uninitializedTensor(shape: [batch, hidden])
+  let saved = (trace.gates, trace.recurrentNew, output)
   recurrentWeight.withUnsafeBufferPointer { weight in
     outputGradient.withUnsafeBufferPointer { outputGradient in
       saved.0.withUnsafeBufferPointer { gates in
         saved.1.withUnsafeBufferPointer { recurrentNew in
           saved.2.withUnsafeBufferPointer { output in
-            zeroHidden.withUnsafeBufferPointer { zeroHidden in
-              inputGradient.withUnsafeMutableBufferPointer { inputGradient in
-                recurrentGradient.withUnsafeMutableBufferPointer { recurrentGradient in
-                  hiddenGradient.withUnsafeMutableBufferPointer { hiddenGradient in
-                    let (gates, recurrentNew) = (gates.baseAddress!, recurrentNew.baseAddress!)
-                    let (output, outputGradient) = (output.baseAddress!, outputGradient.baseAddress!)
-                    let (inputGradient, recurrentGradient) = (inputGradient.baseAddress!, recurrentGradient.baseAddress!)
-                    let hiddenGradient = hiddenGradient.baseAddress!
-                    withSingleThreadedBLAS {
-                      for t in (0..<length).reversed() {
-                        for b in 0..<batch {
-                          let row = b * length + t
-                          forEachGateLanes(
-                            count: hidden,
-                            GRUCellBackward(
-                              hiddenSize: hidden, gates: gates + row * gateWidth,
-                              recurrentNew: recurrentNew + row * hidden,
-                              previousHidden: t > 0 ? output + (row - 1) * hidden : zeroHidden.baseAddress!,
-                              outputGradient: outputGradient + row * hidden,
-                              hiddenGradient: hiddenGradient + b * hidden,
-                              inputGradient: inputGradient + row * gateWidth,
-                              recurrentGradient: recurrentGradient + row * gateWidth))
-                        }
-                        // ∂h_{t−1} += [∂a_r | ∂a_z | ∂m]·W_hhᵀ (equation (6)).
-                        if t > 0 {
-                          Scalar.gemm(
-                            .none, .transpose, m: batch, n: hidden, k: gateWidth, alpha: 1,
-                            a: recurrentGradient + t * gateWidth, lda: length * gateWidth,
-                            b: weight.baseAddress!, ldb: gateWidth, beta: 1, c: hiddenGradient,
-                            ldc: hidden)
-                        }
-                      }
-                    }
-                  }
+            inputGradient.withUnsafeMutableBufferPointer { inputGradient in
+              recurrentGradient.withUnsafeMutableBufferPointer { recurrentGradient in
+                hiddenGradient.withUnsafeMutableBufferPointer { hiddenGradient in
+                  RecurrentCells.gruBackward(
+                    batch: batch, hidden: hidden, length: length, weight: weight.baseAddress!,
+                    gates: gates.baseAddress!, recurrentNew: recurrentNew.baseAddress!,
+                    output: output.baseAddress!, outputGradient: outputGradient.baseAddress!,
+                    inputGradient: inputGradient.baseAddress!,
+                    recurrentGradient: recurrentGradient.baseAddress!,
+                    hiddenGradient: hiddenGradient.baseAddress!)
                 }
               }
             }
@@ -75,7 +49,7 @@ func gruBackward<Scalar: DifferentiableScalar>(
     needsWeight: needs.inputWeight, needsBias: needs.bias)
   let recurrent =
     needs.recurrentWeight
-    ? recurrentWeightGradient(output: trace.output, recurrentGradient: recurrentGradient) : nil
+    ? recurrentWeightGradient(output: output, recurrentGradient: recurrentGradient) : nil
   // ∂b_hn = Σ over every (b, t) of ∂m, the last H′ columns of the recurrent side.
   let recurrentBias =
     needs.recurrentBias
@@ -89,7 +63,8 @@ func gruBackward<Scalar: DifferentiableScalar>(
 
 extension Variable {
   /// The GRU over whole sequences from the zero state, as one tape op whose pullback is
-  /// backpropagation through time: (B, L, H) → (B, L, H′).
+  /// backpropagation through time: (B, L, H) → (B, L, H′). Without a gradient to any operand
+  /// nothing is recorded and the forward pass keeps no trace.
   ///
   /// - Parameters:
   ///   - inputWeight: W_ih (H, 3H′), columns [r | z | n].
@@ -103,22 +78,25 @@ extension Variable {
   func gru(
     inputWeight: Variable, recurrentWeight: Variable, bias: Variable?, recurrentBias: Variable?
   ) -> Variable {
-    let trace = gruForward(
-      input: value, inputWeight: inputWeight.value, recurrentWeight: recurrentWeight.value,
-      bias: bias?.value, recurrentBias: recurrentBias?.value, initialHidden: nil)
-    let (input, weights) = (value, (inputWeight.value, recurrentWeight.value))
     let needs = (
       input: requiresGradient, inputWeight: inputWeight.requiresGradient,
       recurrentWeight: recurrentWeight.requiresGradient, bias: bias?.requiresGradient ?? false,
       recurrentBias: recurrentBias?.requiresGradient ?? false
     )
+    let forward = gruForward(
+      input: value, inputWeight: inputWeight.value, recurrentWeight: recurrentWeight.value,
+      bias: bias?.value, recurrentBias: recurrentBias?.value, initialHidden: nil,
+      recording: needs.input || needs.inputWeight || needs.recurrentWeight || needs.bias
+        || needs.recurrentBias)
+    guard let trace = forward.trace else { return Variable(forward.output) }
+    let (input, output, weights) = (value, forward.output, (inputWeight.value, recurrentWeight.value))
     var inputs = [self, inputWeight, recurrentWeight]
     if let bias, let recurrentBias { inputs += [bias, recurrentBias] }
     let inputCount = inputs.count
-    return Variable.record(trace.output, inputs: inputs) { outputGradient in
+    return Variable.record(output, inputs: inputs) { outputGradient in
       let gradients = gruBackward(
-        outputGradient: outputGradient, trace: trace, input: input, inputWeight: weights.0,
-        recurrentWeight: weights.1, needs: needs)
+        outputGradient: outputGradient, trace: trace, output: output, input: input,
+        inputWeight: weights.0, recurrentWeight: weights.1, needs: needs)
       return Array(gradients.prefix(inputCount))
     }
   }

@@ -53,12 +53,12 @@ extension LSTMBlock {
       "LSTMBlock.step: input must be (B = \(state.batchSize), H = \(inputSize)) for a state of hidden size \(state.hidden.shape[1]) (block H′ = \(hiddenSize)), got \(input.shape)"
     )
     let batch = state.batchSize
-    let trace = lstmForward(
+    let step = lstmForward(
       input: input.reshaped(to: [batch, 1, inputSize]), inputWeight: inputWeight.value,
       recurrentWeight: recurrentWeight.value, bias: bias?.value, initialHidden: state.hidden,
-      initialCell: state.cell)
-    state.hidden = trace.output.reshaped(to: [batch, hiddenSize])
-    state.cell = trace.cells.reshaped(to: [batch, hiddenSize])
+      initialCell: state.cell, recording: false)
+    state.hidden = step.output.reshaped(to: [batch, hiddenSize])
+    state.cell = step.cell
     return state.hidden
   }
 }

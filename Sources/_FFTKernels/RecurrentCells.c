@@ -1,0 +1,53 @@
+// The whole-sequence time loops of the LSTM and GRU blocks (SequenceModels/Recurrent) in C, so
+// that one build carries AVX-512, AVX2 and baseline x86-64 versions and picks one at load time
+// (`target_clones`): each step's small recurrent product (RecurrentPanels.h) fused with the
+// gate nonlinearities and the state update (LSTMCells.h, GRUCells.h), one call per sequence.
+// Float gates use the branch-free exp/tanh/σ of VectorMath.h (vectorised, 16 lanes with
+// AVX-512); Double uses libm, the reference the Float64 gradient checks compare against.
+#include "RecurrentCells.h"
+
+#include <stdlib.h>
+
+#include "VectorMath.h"
+
+#if defined(__x86_64__) && defined(__linux__)
+#define S4RNN_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define S4RNN_CLONES
+#endif
+#define S4RNN_INLINE static inline __attribute__((always_inline))
+
+/// σ(x) = 1/(1 + e^{−x}) in Double without overflow for either sign (e^{−|x|} ≤ 1).
+S4RNN_INLINE double s4rnn_logistic(double x) {
+  double e = exp(x < 0 ? x : -x);
+  double s = 1 / (1 + e);
+  return x < 0 ? e * s : s;
+}
+
+#define REAL float
+#define VLANES 16
+#define SUFFIX f32
+#define LOGISTIC(x) s4vm_logisticf(x)
+#define TANH(x) s4vm_tanhf(x)
+#include "RecurrentPanels.h"
+#include "LSTMCells.h"
+#include "GRUCells.h"
+#undef REAL
+#undef VLANES
+#undef SUFFIX
+#undef LOGISTIC
+#undef TANH
+#undef RVEC
+#undef RLOAD
+#undef RSTORE
+#undef PANEL
+#undef PANEL_ROWS
+
+#define REAL double
+#define VLANES 8
+#define SUFFIX f64
+#define LOGISTIC(x) s4rnn_logistic(x)
+#define TANH(x) tanh(x)
+#include "RecurrentPanels.h"
+#include "LSTMCells.h"
+#include "GRUCells.h"
