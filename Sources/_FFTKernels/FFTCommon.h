@@ -1,8 +1,8 @@
 // Definitions shared by the FFT loops of one scalar type; included first by FFTKernelsFloat.c
 // and FFTKernelsDouble.c, which define REAL, LANES, LOG2_LANES, SUFFIX, VEC (the 64-byte
 // vector of LANES reals) and the two-vector shuffles INTERLEAVE_LO/HI (lanes 0…LANES/2−1,
-// resp. the upper half, of a and b alternately) and EVEN/ODD (the even, resp. odd, lanes of a
-// followed by those of b).
+// resp. the upper half, of a and b alternately), PAIR_LO/HI (the same for pairs of lanes) and
+// EVEN/ODD (the even, resp. odd, lanes of a followed by those of b).
 //
 // Every exported function is compiled three times (x86-64-v4 = AVX-512, v3 = AVX2, baseline)
 // and the dynamic loader binds the best one for the running CPU (an ifunc), so a default

@@ -6,29 +6,65 @@
 // two values: A_{M−k} = conj A_k, B_{M−k} = conj B_k and W^{M−k} = −conj W^k, so
 // X_{M−k} = conj(A_k − W^k·B_k). Both are made from one pair of loads and one product, a
 // tile of LANES bins [k0, k0 + LANES) together with its mirror tile (M − k0 − LANES, M − k0].
+//
+// A block of LANES rows (512 KiB for n = 8192) passes through the L2 cache once per step:
+// rows in (transposed), the first radix-8 pass, the second, the passes that run in L1 blocks,
+// and the split, which writes the rows out; the inverse runs the same steps backwards.
+// (Fusing the transposes with the outer radix-8 pass, which saves one trip, was slower: the
+// pass then reads or writes 8·LANES row streams at once, too many for the caches.)
 
-S4FFT_CLONES void FN(s4fft_gather_rows)(const REAL *const *rows, long rowCount, long count, long stride, REAL *blocked) {
+/// From this M on, the split writes the spectra to a stage of LANES rows (pitch STAGE_PITCH)
+/// that is then copied to the output rows (and the inverse copies its input rows to the stage
+/// first). Written straight to rows, whose lines are not in the cache, the split's 2·LANES
+/// write streams fetch each line from memory and push the not yet read part of z out of L2,
+/// which the split then reads back at random: 20–30 % slower at n = 8192. The stage stays in
+/// L2 and the copy streams one row at a time.
+#define STAGE_SPLIT_HALF 2048
+/// Scalars per stage row: M + 1 bins and one vector of padding, so that the rows do not all
+/// start on the same cache sets.
+#define STAGE_PITCH(half) (2 * ((half) + 1) + LANES)
+
+/// blocked[t·LANES + lane] = rows[lane][t] for t < count; lanes ≥ rowCount are zero.
+S4FFT_INLINE void FN(gather_rows)(const REAL *const *rows, long rowCount, long count, REAL *blocked) {
   long t = 0;
   for (; t + LANES <= count; t += LANES) {
     VEC v[LANES];
     for (int r = 0; r < LANES; r++) v[r] = r < rowCount ? LOAD(rows[r] + t) : ZERO;
     FN(transpose)(v);
-    for (int i = 0; i < LANES; i++) STORE(blocked + (t + i) * stride, v[i]);
+    for (int i = 0; i < LANES; i++) STORE(blocked + (t + i) * LANES, v[i]);
   }
   for (; t < count; t++)
-    for (long lane = 0; lane < LANES; lane++) blocked[t * stride + lane] = lane < rowCount ? rows[lane][t] : 0;
+    for (long lane = 0; lane < LANES; lane++) blocked[t * LANES + lane] = lane < rowCount ? rows[lane][t] : 0;
 }
 
-S4FFT_CLONES void FN(s4fft_scatter_rows)(const REAL *blocked, long count, long stride, REAL scale, REAL *const *rows, long rowCount) {
+/// rows[lane][t] = blocked[t·LANES + lane] for t < count, lane < rowCount.
+S4FFT_INLINE void FN(scatter_rows)(const REAL *blocked, long count, REAL *const *rows, long rowCount) {
   long t = 0;
   for (; t + LANES <= count; t += LANES) {
     VEC v[LANES];
-    for (int i = 0; i < LANES; i++) v[i] = LOAD(blocked + (t + i) * stride) * scale;
+    for (int i = 0; i < LANES; i++) v[i] = LOAD(blocked + (t + i) * LANES);
     FN(transpose)(v);
     for (int r = 0; r < rowCount; r++) STORE(rows[r] + t, v[r]);
   }
   for (; t < count; t++)
-    for (long lane = 0; lane < rowCount; lane++) rows[lane][t] = scale * blocked[t * stride + lane];
+    for (long lane = 0; lane < rowCount; lane++) rows[lane][t] = blocked[t * LANES + lane];
+}
+
+/// Transposes (LANES/2)×(LANES/2) pairs of scalars (complex values) held in LANES/2 vectors:
+/// pair r of v[c] trades places with pair c of v[r]. The perfect shuffle of `transpose`, on
+/// pairs.
+S4FFT_INLINE void FN(transpose_pairs)(VEC *v) {
+  VEC t[LANES / 2];
+#pragma clang loop unroll(full)
+  for (int round = 0; round < LOG2_LANES - 1; round++) {
+#pragma clang loop unroll(full)
+    for (int i = 0; i < LANES / 4; i++) {
+      t[2 * i] = PAIR_LO(v[i], v[i + LANES / 4]);
+      t[2 * i + 1] = PAIR_HI(v[i], v[i + LANES / 4]);
+    }
+#pragma clang loop unroll(full)
+    for (int i = 0; i < LANES / 2; i++) v[i] = t[i];
+  }
 }
 
 /// X_k and X_{M−k} for one row-lane from Z_k = (zr, zi), Z_{M−k} = (cr, ci) and W^k/2 =
@@ -45,35 +81,55 @@ S4FFT_CLONES void FN(s4fft_scatter_rows)(const REAL *blocked, long count, long s
     yi = pi - ai;                                                       \
   } while (0)
 
-S4FFT_CLONES void FN(s4fft_real_spectra)(const REAL *z, long half, const REAL *roots, REAL *const *rows, long rowCount) {
+/// The half spectra X_0…X_M of every lane from Z (bit-reversed), written as interleaved
+/// complex rows of M + 1 bins; roots: W_n^k/2, k ≤ M/2.
+///
+/// A tile is done in two halves of E = LANES/2 bins: bins k0 + h·E + e of X and their mirrors,
+/// which fill the other half of the mirror tile. Interleaving real and imaginary parts makes
+/// E vectors of E complex values (lane pairs) per half-row group, and a transpose of pairs
+/// turns them into one row vector of E bins each: fewer shuffles than transposing the real
+/// and imaginary parts apart, and few enough live vectors to stay in registers.
+S4FFT_INLINE void FN(real_spectra)(const REAL *z, long half, const REAL *roots, REAL *const *rows, long rowCount) {
+  enum { E = LANES / 2 };
   int bits = half > 1 ? FN(log2_of)(half) : 0;
   long k = 0;
   if (half >= 2 * LANES) {
     long low[LANES];  // rev(i) for i < LANES: rev(k0 + i) = rev(k0) | rev(i) when LANES divides k0
     for (long i = 0; i < LANES; i++) low[i] = FN(reverse_bits)(i, bits);
     for (long k0 = 0; k0 < half / 2; k0 += LANES) {
-      VEC xr[LANES], xi[LANES], yr[LANES], yi[LANES];  // X_{k0+i}; X_{M−k0−(LANES−1)+i}
       // Partners M − k0 − i: the aligned tile below M − k0 (i ≥ 1), and M − k0 itself (i = 0).
       long tile = FN(reverse_bits)(k0, bits), below = FN(reverse_bits)(half - k0 - LANES, bits);
       long top = FN(reverse_bits)((half - k0) & (half - 1), bits);
+      long mirror = half - k0 - (LANES - 1);  // bins mirror … M − k0 hold X_{M−k}
 #pragma clang loop unroll(full)
-      for (int i = 0; i < LANES; i++) {
-        const REAL *zp = z + (tile | low[i]) * ELEMENT;
-        const REAL *cp = z + (i == 0 ? top : below | low[LANES - i]) * ELEMENT;
-        REAL wr = roots[2 * (k0 + i)], wi = roots[2 * (k0 + i) + 1];
-        S4FFT_SPLIT(LOAD(zp), LOAD(zp + LANES), LOAD(cp), LOAD(cp + LANES), wr, wi, xr[i], xi[i],
-                    yr[LANES - 1 - i], yi[LANES - 1 - i]);
-      }
-      FN(transpose)(xr);
-      FN(transpose)(xi);
-      FN(transpose)(yr);
-      FN(transpose)(yi);
-      long mirror = half - k0 - (LANES - 1);
-      for (int r = 0; r < rowCount; r++) {
-        STORE(rows[r] + 2 * k0, INTERLEAVE_LO(xr[r], xi[r]));
-        STORE(rows[r] + 2 * k0 + LANES, INTERLEAVE_HI(xr[r], xi[r]));
-        STORE(rows[r] + 2 * mirror, INTERLEAVE_LO(yr[r], yi[r]));
-        STORE(rows[r] + 2 * mirror + LANES, INTERLEAVE_HI(yr[r], yi[r]));
+      for (int h = 0; h < 2; h++) {
+        VEC xlo[E], xhi[E], ylo[E], yhi[E];  // rows < E resp. ≥ E; X bins k0 + h·E + e, mirrors
+#pragma clang loop unroll(full)
+        for (int e = 0; e < E; e++) {
+          int i = h * E + e;
+          const REAL *zp = z + (tile | low[i]) * ELEMENT;
+          const REAL *cp = z + (i == 0 ? top : below | low[LANES - i]) * ELEMENT;
+          REAL wr = roots[2 * (k0 + i)], wi = roots[2 * (k0 + i) + 1];
+          VEC xr, xi, yr, yi;
+          S4FFT_SPLIT(LOAD(zp), LOAD(zp + LANES), LOAD(cp), LOAD(cp + LANES), wr, wi, xr, xi, yr, yi);
+          xlo[e] = INTERLEAVE_LO(xr, xi);
+          xhi[e] = INTERLEAVE_HI(xr, xi);
+          ylo[E - 1 - e] = INTERLEAVE_LO(yr, yi);  // bin mirror + LANES − 1 − i
+          yhi[E - 1 - e] = INTERLEAVE_HI(yr, yi);
+        }
+        FN(transpose_pairs)(xlo);
+        FN(transpose_pairs)(xhi);
+        FN(transpose_pairs)(ylo);
+        FN(transpose_pairs)(yhi);
+        long xAt = 2 * (k0 + h * E), yAt = 2 * (mirror + (1 - h) * E);
+        for (int r = 0; r < E && r < rowCount; r++) {
+          STORE(rows[r] + xAt, xlo[r]);
+          STORE(rows[r] + yAt, ylo[r]);
+        }
+        for (int r = 0; r < E && E + r < rowCount; r++) {
+          STORE(rows[E + r] + xAt, xhi[r]);
+          STORE(rows[E + r] + yAt, yhi[r]);
+        }
       }
     }
     k = half / 2;
@@ -109,7 +165,7 @@ S4FFT_CLONES void FN(s4fft_real_spectra)(const REAL *z, long half, const REAL *r
     mi = er - si;                                                        \
   } while (0)
 
-S4FFT_CLONES void FN(s4fft_real_spectra_inverse)(const REAL *const *rows, long rowCount, const REAL *zeroRow, long half, const REAL *roots, REAL scale, REAL *z) {
+S4FFT_INLINE void FN(real_spectra_inverse)(const REAL *const *rows, long rowCount, const REAL *zeroRow, long half, const REAL *roots, REAL scale, REAL *z) {
   int bits = half > 1 ? FN(log2_of)(half) : 0;
   REAL s = scale / 2;
   long k = 0;
@@ -172,5 +228,35 @@ S4FFT_CLONES void FN(s4fft_real_spectra_inverse)(const REAL *const *rows, long r
   }
 }
 
+S4FFT_CLONES void FN(s4fft_rfft_rows)(const REAL *const *rows, long rowCount, long half, const REAL *twiddles, const REAL *roots, REAL *z, REAL *stage, REAL *const *spectra) {
+  FN(gather_rows)(rows, rowCount, 2 * half, z);
+  FN(s4fft_forward)(z, half, twiddles);
+  if (half < STAGE_SPLIT_HALF) {
+    FN(real_spectra)(z, half, roots, spectra, rowCount);
+    return;
+  }
+  REAL *staged[LANES];
+  for (long r = 0; r < rowCount; r++) staged[r] = stage + r * STAGE_PITCH(half);
+  FN(real_spectra)(z, half, roots, staged, rowCount);
+  for (long r = 0; r < rowCount; r++) memcpy(spectra[r], staged[r], sizeof(REAL) * 2 * (size_t)(half + 1));
+}
+
+S4FFT_CLONES void FN(s4fft_irfft_rows)(const REAL *const *spectra, long rowCount, const REAL *zeroRow, long half, const REAL *twiddles, const REAL *roots, REAL *z, REAL *stage, REAL *const *rows) {
+  const REAL *staged[LANES];
+  if (half >= STAGE_SPLIT_HALF) {
+    for (long r = 0; r < rowCount; r++) {
+      staged[r] = stage + r * STAGE_PITCH(half);
+      memcpy(stage + r * STAGE_PITCH(half), spectra[r], sizeof(REAL) * 2 * (size_t)(half + 1));
+    }
+    spectra = staged;
+  }
+  // Z/M: the unscaled inverse of length M then returns z itself.
+  FN(real_spectra_inverse)(spectra, rowCount, zeroRow, half, roots, 1 / (REAL)half, z);
+  FN(s4fft_inverse)(z, half, twiddles);
+  FN(scatter_rows)(z, 2 * half, rows, rowCount);
+}
+
 #undef S4FFT_SPLIT
 #undef S4FFT_MERGE
+#undef STAGE_SPLIT_HALF
+#undef STAGE_PITCH

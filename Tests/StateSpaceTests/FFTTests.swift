@@ -97,8 +97,9 @@ import _TestSupport
   }
 
   /// Every row of a batch is transformed on its own, whatever the batch's rank and size
-  /// (including sizes that leave a partial block of lanes).
-  @Test(arguments: [[64], [1, 64], [17, 64], [3, 5, 64], [2, 33, 256], [40, 8]])
+  /// (including sizes that leave a partial block of lanes; from n = 4096 on the spectra pass
+  /// through a stage of rows).
+  @Test(arguments: [[64], [1, 64], [17, 64], [3, 5, 64], [2, 33, 256], [40, 8], [17, 4096]])
   func batchesOfAnyShapeMatchRowByRowTransforms(shape: [Int]) {
     let length = shape.last!
     let signals = Self.randomSignals(Float.self, shape: shape, seed: UInt64(shape.reduce(1, *)))

@@ -38,75 +38,65 @@ enum FFTKernels {
     }
   }
 
-  /// blocked[t·stride + lane] = rows[lane][t] for t < count; lanes ≥ rowCount are zero.
+  /// Scalars of scratch for one block of real rows: the blocked transform (half elements of
+  /// 2·lanes scalars) and the stage of `lanes` spectrum rows (2·half + 2 + lanes scalars each).
   @inline(__always)
-  static func gatherRows<Scalar: FFTScalar>(
-    _ rows: UnsafePointer<UnsafePointer<Scalar>?>, rowCount: Int, count: Int, stride: Int,
-    into blocked: UnsafeMutablePointer<Scalar>
+  static func realScratchCount(half: Int, lanes: Int) -> Int {
+    2 * half * lanes + lanes * (2 * half + 2 + lanes)
+  }
+
+  /// The half spectra of up to `lanes` real rows of 2·half samples (interleaved complex rows
+  /// of half + 1 bins), through `scratch` (``realScratchCount(half:lanes:)`` scalars);
+  /// `roots` holds W_n^k/2, k ≤ half/2.
+  @inline(__always)
+  static func realForward<Scalar: FFTScalar>(
+    rows: UnsafePointer<UnsafePointer<Scalar>?>, rowCount: Int, half: Int, twiddles: UnsafePointer<Scalar>,
+    roots: UnsafePointer<Scalar>, scratch: UnsafeMutablePointer<Scalar>,
+    spectra: UnsafePointer<UnsafeMutablePointer<Scalar>?>
   ) {
     if Scalar.self == Float.self {
-      rows.withMemoryRebound(to: UnsafePointer<Float>?.self, capacity: rowCount) {
-        s4fft_gather_rows_f32($0, rowCount, count, stride, float(blocked))
+      rows.withMemoryRebound(to: UnsafePointer<Float>?.self, capacity: rowCount) { rows in
+        spectra.withMemoryRebound(to: UnsafeMutablePointer<Float>?.self, capacity: rowCount) {
+          s4fft_rfft_rows_f32(
+            rows, rowCount, half, float(twiddles), float(roots), float(scratch),
+            float(scratch + 2 * half * lanes(Scalar.self)), $0)
+        }
       }
     } else {
-      rows.withMemoryRebound(to: UnsafePointer<Double>?.self, capacity: rowCount) {
-        s4fft_gather_rows_f64($0, rowCount, count, stride, double(blocked))
+      rows.withMemoryRebound(to: UnsafePointer<Double>?.self, capacity: rowCount) { rows in
+        spectra.withMemoryRebound(to: UnsafeMutablePointer<Double>?.self, capacity: rowCount) {
+          s4fft_rfft_rows_f64(
+            rows, rowCount, half, double(twiddles), double(roots), double(scratch),
+            double(scratch + 2 * half * lanes(Scalar.self)), $0)
+        }
       }
     }
   }
 
-  /// rows[lane][t] = scale·blocked[t·stride + lane] for t < count, lane < rowCount.
+  /// Up to `lanes` real rows of 2·half samples, scaled by 1/(2·half), from their half spectra
+  /// (lanes ≥ rowCount read `zeroRow`, 2·half + 2 zeros), through `scratch`
+  /// (``realScratchCount(half:lanes:)`` scalars); `roots` holds conj W_n^k/n, k ≤ half/2.
   @inline(__always)
-  static func scatterRows<Scalar: FFTScalar>(
-    _ blocked: UnsafePointer<Scalar>, count: Int, stride: Int, scale: Scalar,
-    into rows: UnsafePointer<UnsafeMutablePointer<Scalar>?>, rowCount: Int
+  static func realInverse<Scalar: FFTScalar>(
+    spectra: UnsafePointer<UnsafePointer<Scalar>?>, rowCount: Int, zeroRow: UnsafePointer<Scalar>, half: Int,
+    twiddles: UnsafePointer<Scalar>, roots: UnsafePointer<Scalar>, scratch: UnsafeMutablePointer<Scalar>,
+    rows: UnsafePointer<UnsafeMutablePointer<Scalar>?>
   ) {
     if Scalar.self == Float.self {
-      rows.withMemoryRebound(to: UnsafeMutablePointer<Float>?.self, capacity: rowCount) {
-        s4fft_scatter_rows_f32(float(blocked), count, stride, unsafeBitCast(scale, to: Float.self), $0, rowCount)
+      spectra.withMemoryRebound(to: UnsafePointer<Float>?.self, capacity: rowCount) { spectra in
+        rows.withMemoryRebound(to: UnsafeMutablePointer<Float>?.self, capacity: rowCount) {
+          s4fft_irfft_rows_f32(
+            spectra, rowCount, float(zeroRow), half, float(twiddles), float(roots), float(scratch),
+            float(scratch + 2 * half * lanes(Scalar.self)), $0)
+        }
       }
     } else {
-      rows.withMemoryRebound(to: UnsafeMutablePointer<Double>?.self, capacity: rowCount) {
-        s4fft_scatter_rows_f64(double(blocked), count, stride, unsafeBitCast(scale, to: Double.self), $0, rowCount)
-      }
-    }
-  }
-
-  /// Half spectra (interleaved complex rows of M + 1 bins) from the bit-reversed transform
-  /// of z_m = x_{2m} + i·x_{2m+1}; `roots` holds W_n^k/2, k ≤ M/2.
-  @inline(__always)
-  static func realSpectra<Scalar: FFTScalar>(
-    from z: UnsafePointer<Scalar>, half: Int, roots: UnsafePointer<Scalar>,
-    into rows: UnsafePointer<UnsafeMutablePointer<Scalar>?>, rowCount: Int
-  ) {
-    if Scalar.self == Float.self {
-      rows.withMemoryRebound(to: UnsafeMutablePointer<Float>?.self, capacity: rowCount) {
-        s4fft_real_spectra_f32(float(z), half, float(roots), $0, rowCount)
-      }
-    } else {
-      rows.withMemoryRebound(to: UnsafeMutablePointer<Double>?.self, capacity: rowCount) {
-        s4fft_real_spectra_f64(double(z), half, double(roots), $0, rowCount)
-      }
-    }
-  }
-
-  /// scale·Z (bit-reversed), whose inverse transform is z_m = x_{2m} + i·x_{2m+1} times
-  /// M·scale, from interleaved complex rows of M + 1 bins (lanes ≥ rowCount read `zeroRow`);
-  /// `roots` holds conj W_n^k·scale/2, k ≤ M/2.
-  @inline(__always)
-  static func realSpectraInverse<Scalar: FFTScalar>(
-    from rows: UnsafePointer<UnsafePointer<Scalar>?>, rowCount: Int, zeroRow: UnsafePointer<Scalar>,
-    half: Int, roots: UnsafePointer<Scalar>, scale: Scalar, into z: UnsafeMutablePointer<Scalar>
-  ) {
-    if Scalar.self == Float.self {
-      rows.withMemoryRebound(to: UnsafePointer<Float>?.self, capacity: rowCount) {
-        s4fft_real_spectra_inverse_f32(
-          $0, rowCount, float(zeroRow), half, float(roots), unsafeBitCast(scale, to: Float.self), float(z))
-      }
-    } else {
-      rows.withMemoryRebound(to: UnsafePointer<Double>?.self, capacity: rowCount) {
-        s4fft_real_spectra_inverse_f64(
-          $0, rowCount, double(zeroRow), half, double(roots), unsafeBitCast(scale, to: Double.self), double(z))
+      spectra.withMemoryRebound(to: UnsafePointer<Double>?.self, capacity: rowCount) { spectra in
+        rows.withMemoryRebound(to: UnsafeMutablePointer<Double>?.self, capacity: rowCount) {
+          s4fft_irfft_rows_f64(
+            spectra, rowCount, double(zeroRow), half, double(twiddles), double(roots), double(scratch),
+            double(scratch + 2 * half * lanes(Scalar.self)), $0)
+        }
       }
     }
   }

@@ -12,7 +12,8 @@ import RealModule
 /// Rows are taken a block of `lanes` (16 `Float`, 8 `Double`) at a time: transposed into the
 /// blocked layout (sample t of every row in one vector), transformed with lane-wise
 /// butterflies (in place, bit-reversed output), and transposed back while the post-processing
-/// reads the bit-reversed spectrum. Blocks run in parallel.
+/// reads the bit-reversed spectrum; the inverse fuses its last butterfly pass with the
+/// transpose back. Blocks run in parallel.
 struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
   /// n.
   let length: Int
@@ -48,7 +49,7 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
     let shared = UncheckedSendable((signals, UnsafeMutableRawPointer(spectra).assumingMemoryBound(to: Scalar.self)))
     Parallel.forEachChunk(of: blocks, minimumChunk: minimumBlocks(lanes: lanes)) { chunk in
       let (signals, spectra) = shared.value
-      let z = ScratchBuffer<Scalar>(count: n * lanes)
+      let z = ScratchBuffer<Scalar>(count: FFTKernels.realScratchCount(half: half, lanes: lanes))
       withUnsafeTemporaryAllocation(of: UnsafePointer<Scalar>?.self, capacity: lanes) { inputs in
         withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Scalar>?.self, capacity: lanes) { outputs in
           for block in chunk {
@@ -58,10 +59,9 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
               inputs[lane] = signals + row * n
               outputs[lane] = spectra + row * 2 * (half + 1)
             }
-            FFTKernels.gatherRows(inputs.baseAddress!, rowCount: rowCount, count: n, stride: lanes, into: z.pointer)
-            FFTKernels.forward(z.pointer, size: half, twiddles: twiddles.pointer)
-            FFTKernels.realSpectra(
-              from: z.pointer, half: half, roots: splitRoots.pointer, into: outputs.baseAddress!, rowCount: rowCount)
+            FFTKernels.realForward(
+              rows: inputs.baseAddress!, rowCount: rowCount, half: half, twiddles: twiddles.pointer,
+              roots: splitRoots.pointer, scratch: z.pointer, spectra: outputs.baseAddress!)
           }
         }
       }
@@ -78,7 +78,7 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
     let shared = UncheckedSendable((UnsafeRawPointer(spectra).assumingMemoryBound(to: Scalar.self), signals))
     Parallel.forEachChunk(of: blocks, minimumChunk: minimumBlocks(lanes: lanes)) { chunk in
       let (spectra, signals) = shared.value
-      let z = ScratchBuffer<Scalar>(count: n * lanes)
+      let z = ScratchBuffer<Scalar>(count: FFTKernels.realScratchCount(half: half, lanes: lanes))
       let zeroRow = ScratchBuffer<Scalar>(count: n + 2)
       zeroRow.pointer.initialize(repeating: 0, count: n + 2)
       withUnsafeTemporaryAllocation(of: UnsafePointer<Scalar>?.self, capacity: lanes) { inputs in
@@ -90,13 +90,9 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
               inputs[lane] = spectra + row * 2 * (half + 1)
               outputs[lane] = signals + row * n
             }
-            // Z/M: the unscaled inverse of length M then returns z itself.
-            FFTKernels.realSpectraInverse(
-              from: inputs.baseAddress!, rowCount: rowCount, zeroRow: zeroRow.pointer, half: half,
-              roots: mergeRoots.pointer, scale: 1 / Scalar(half), into: z.pointer)
-            FFTKernels.inverse(z.pointer, size: half, twiddles: twiddles.pointer)
-            FFTKernels.scatterRows(
-              z.pointer, count: n, stride: lanes, scale: 1, into: outputs.baseAddress!, rowCount: rowCount)
+            FFTKernels.realInverse(
+              spectra: inputs.baseAddress!, rowCount: rowCount, zeroRow: zeroRow.pointer, half: half,
+              twiddles: twiddles.pointer, roots: mergeRoots.pointer, scratch: z.pointer, rows: outputs.baseAddress!)
           }
         }
       }

@@ -22,24 +22,21 @@
   void s4fft_forward_##SUFFIX(REAL *data, long size, const REAL *twiddles);                   \
   /* The adjoint: bit-reversed order in, natural order out, the unscaled inverse transform. */ \
   void s4fft_inverse_##SUFFIX(REAL *data, long size, const REAL *twiddles);                   \
-  /* blocked[t·stride + lane] = rows[lane][t] for t < count, lane < rowCount; lanes at or   \
-     beyond rowCount are zero. */                                                            \
-  void s4fft_gather_rows_##SUFFIX(const REAL *const *rows, long rowCount, long count,         \
-                                  long stride, REAL *blocked);                               \
-  /* rows[lane][t] = scale·blocked[t·stride + lane] for t < count, lane < rowCount. */        \
-  void s4fft_scatter_rows_##SUFFIX(const REAL *blocked, long count, long stride, REAL scale,  \
-                                   REAL *const *rows, long rowCount);                        \
-  /* Real FFT post-processing: from Z (bit-reversed, `half` = M elements) of z_m =            \
-     x_{2m} + i·x_{2m+1}, the half spectra X_0…X_M of every lane, written as interleaved     \
-     complex rows of M + 1 bins. roots: W_{2M}^k/2 as (re, im), k ≤ M/2. */                                \
-  void s4fft_real_spectra_##SUFFIX(const REAL *z, long half, const REAL *roots,               \
-                                   REAL *const *rows, long rowCount);                        \
-  /* The inverse pre-processing: scale·Z (bit-reversed) from interleaved complex rows of     \
-     M + 1 bins; the imaginary parts of bins 0 and M are ignored. Lanes at or beyond         \
-     rowCount read `zeroRow` (2M + 2 zeros). roots: conj W_{2M}^k·scale/2, k ≤ M/2. */                                              \
-  void s4fft_real_spectra_inverse_##SUFFIX(const REAL *const *rows, long rowCount,            \
-                                           const REAL *zeroRow, long half, const REAL *roots, \
-                                           REAL scale, REAL *z);                             \
+  /* The real FFT of up to LANES rows of 2·half reals (numpy's rfft): the half spectra     \
+     X_0…X_M (M = half) as interleaved complex rows of M + 1 bins. z: scratch of `half`     \
+     blocked elements (2·half·LANES reals); stage: scratch of LANES·(2·half + 2 + LANES)    \
+     reals; twiddles: s4fft_twiddles of `half`; roots: W_{2M}^k/2 as (re, im), k ≤ M/2. */  \
+  void s4fft_rfft_rows_##SUFFIX(const REAL *const *rows, long rowCount, long half,            \
+                                const REAL *twiddles, const REAL *roots, REAL *z,             \
+                                REAL *stage, REAL *const *spectra);                          \
+  /* Its inverse scaled by 1/(2M) (numpy's irfft): up to LANES rows of 2M reals from         \
+     interleaved complex rows of M + 1 bins; the imaginary parts of bins 0 and M are         \
+     ignored. Lanes at or beyond rowCount read `zeroRow` (2M + 2 zeros). roots: conj         \
+     W_{2M}^k/(2M), k ≤ M/2. z and stage: scratch as for s4fft_rfft_rows. */                 \
+  void s4fft_irfft_rows_##SUFFIX(const REAL *const *spectra, long rowCount,                   \
+                                 const REAL *zeroRow, long half, const REAL *twiddles,        \
+                                 const REAL *roots, REAL *z, REAL *stage,                    \
+                                 REAL *const *rows);                                         \
   /* One convolution of channels-last signals through `data` (`size` elements of scratch):   \
      element t ← (first[t·stride + c], second[t·stride + c] or 0) for c < channels, t <      \
      length, zero elsewhere; forward transform; then, in this order, save the spectrum (if   \
