@@ -78,24 +78,16 @@ S4RNN_INLINE void RN(s4rnn_gru_rows_backward)(long b0, long rows, long t, long j
   }
 }
 
-S4RNN_CLONES void RN(s4rnn_gru_forward)(long batch, long hidden, long length, const REAL *weight,
+S4RNN_CLONES void RN(s4rnn_gru_forward)(long batch, long hidden, long length, long begin,
+                                        long end, const REAL *weight, const REAL *packed,
                                         const REAL *recurrentBias, const REAL *initialHidden,
                                         REAL *gates, REAL *recurrentNew, REAL *output) {
-  const long width = 3 * hidden, blocks = (hidden + PANEL - 1) / PANEL;
+  const long width = 3 * hidden;
   // m of one panel when the caller keeps no trace of it.
   REAL scratch[PANEL_ROWS * PANEL];
-  // Panel (j/PANEL, gate) at (3·j/PANEL + gate)·H·PANEL, in the order the steps read them; a
-  // single step (the step mode) reads W_hh in place rather than copy it once for one use.
-  REAL *packed = length > 1 ? RN(s4rnn_panels)(3 * blocks, hidden) : 0;
-  for (long j = 0; packed && j < hidden; j += PANEL) {
-    for (long gate = 0; gate < 3; gate++) {
-      RN(s4rnn_pack)(hidden, hidden - j < PANEL ? hidden - j : PANEL, weight + gate * hidden + j,
-                     width, 0, packed + (3 * (j / PANEL) + gate) * hidden * PANEL);
-    }
-  }
   for (long b0 = 0; b0 < batch; b0 += PANEL_ROWS) {
     const long rows = batch - b0 < PANEL_ROWS ? batch - b0 : PANEL_ROWS;
-    for (long t = 0; t < length; t++) {
+    for (long t = begin; t < end; t++) {
       const long depth = t > 0 || initialHidden ? hidden : 0;
       const REAL *previous = t > 0 ? output + (b0 * length + t - 1) * hidden
                                    : (initialHidden ? initialHidden + b0 * hidden : output);
@@ -112,7 +104,7 @@ S4RNN_CLONES void RN(s4rnn_gru_forward)(long batch, long hidden, long length, co
         for (long gate = 0; gate < 2; gate++) {
           REAL *panel = step + gate * hidden + j;
           RN(s4rnn_columns)(rows, units, depth, previous, previousStride, w[gate], ldw, panel,
-                            length * width, panel, length * width, t + 1 < length ? width : 0);
+                            length * width, panel, length * width, t + 1 < end ? width : 0);
         }
         REAL *m = recurrentNew ? recurrentNew + (b0 * length + t) * hidden + j : scratch;
         const long mStride = recurrentNew ? length * hidden : PANEL;
@@ -129,38 +121,39 @@ S4RNN_CLONES void RN(s4rnn_gru_forward)(long batch, long hidden, long length, co
       }
     }
   }
-  free(packed);
 }
 
-S4RNN_CLONES void RN(s4rnn_gru_backward)(long batch, long hidden, long length, const REAL *weight,
-                                         const REAL *gates, const REAL *recurrentNew, const REAL *output,
-                                         const REAL *outputGradient, REAL *inputGradient,
-                                         REAL *recurrentGradient, REAL *hiddenGradient) {
+S4RNN_CLONES void RN(s4rnn_gru_backward)(long batch, long hidden, long length, long begin,
+                                         long end, const REAL *packedTransposed,
+                                         const REAL *gates, const REAL *recurrentNew,
+                                         const REAL *output, const REAL *outputGradient,
+                                         REAL *inputGradient, REAL *recurrentGradient,
+                                         REAL *hiddenGradient) {
   const long width = 3 * hidden;
-  // W_hhᵀ (3H, H) in panels of PANEL units, (3H, PANEL) each.
-  REAL *packed = RN(s4rnn_panels)((hidden + PANEL - 1) / PANEL, width);
-  for (long j = 0; j < hidden; j += PANEL) {
-    RN(s4rnn_pack)(width, hidden - j < PANEL ? hidden - j : PANEL, weight + j * width, width, 1,
-                   packed + j * width);
+  if (end == length) {
+    for (long i = 0; i < batch * hidden; i++) hiddenGradient[i] = 0;
   }
-  for (long i = 0; i < batch * hidden; i++) hiddenGradient[i] = 0;
   for (long b0 = 0; b0 < batch; b0 += PANEL_ROWS) {
     const long rows = batch - b0 < PANEL_ROWS ? batch - b0 : PANEL_ROWS;
-    RN(s4rnn_gru_rows_backward)(b0, rows, length - 1, 0, hidden, hidden, length, gates,
-                                recurrentNew, output, outputGradient, hiddenGradient,
-                                inputGradient, recurrentGradient);
-    for (long t = length - 1; t > 0; t--) {
-      const REAL *step = recurrentGradient + (b0 * length + t) * width;
+    for (long t = end - 1; t >= begin; t--) {
+      if (t == length - 1) {  // ∂h_{L−1} comes from the output only
+        RN(s4rnn_gru_rows_backward)(b0, rows, t, 0, hidden, hidden, length, gates, recurrentNew,
+                                    output, outputGradient, hiddenGradient, inputGradient,
+                                    recurrentGradient);
+        continue;
+      }
+      // ∂h_t = ∂h_t∘z_{t+1} (already in hiddenGradient) + [∂a_r | ∂a_z | ∂m]_{t+1}·W_hhᵀ panel
+      // by panel, then equations (4)–(5) of step t on the panel.
+      const REAL *next = recurrentGradient + (b0 * length + t + 1) * width;
       for (long j = 0; j < hidden; j += PANEL) {
         const long units = hidden - j < PANEL ? hidden - j : PANEL;
         REAL *panel = hiddenGradient + b0 * hidden + j;
-        RN(s4rnn_columns)(rows, units, width, step, length * width, packed + j * width, PANEL,
-                          panel, hidden, panel, hidden, 0);
-        RN(s4rnn_gru_rows_backward)(b0, rows, t - 1, j, units, hidden, length, gates,
-                                    recurrentNew, output, outputGradient, hiddenGradient,
-                                    inputGradient, recurrentGradient);
+        RN(s4rnn_columns)(rows, units, width, next, length * width, packedTransposed + j * width,
+                          PANEL, panel, hidden, panel, hidden, 0);
+        RN(s4rnn_gru_rows_backward)(b0, rows, t, j, units, hidden, length, gates, recurrentNew,
+                                    output, outputGradient, hiddenGradient, inputGradient,
+                                    recurrentGradient);
       }
     }
   }
-  free(packed);
 }

@@ -86,22 +86,14 @@ S4RNN_INLINE void RN(s4rnn_lstm_rows_backward)(long b0, long rows, long t, long 
   }
 }
 
-S4RNN_CLONES void RN(s4rnn_lstm_forward)(long batch, long hidden, long length, const REAL *weight,
+S4RNN_CLONES void RN(s4rnn_lstm_forward)(long batch, long hidden, long length, long begin,
+                                         long end, const REAL *weight, const REAL *packed,
                                          const REAL *initialHidden, REAL *cellState, REAL *gates,
                                          REAL *cells, REAL *cellTanh, REAL *output) {
-  const long width = 4 * hidden, blocks = (hidden + PANEL - 1) / PANEL;
-  // Panel (j/PANEL, gate) at (4·j/PANEL + gate)·H·PANEL, in the order the steps read them; a
-  // single step (the step mode) reads W_hh in place rather than copy it once for one use.
-  REAL *packed = length > 1 ? RN(s4rnn_panels)(4 * blocks, hidden) : 0;
-  for (long j = 0; packed && j < hidden; j += PANEL) {
-    for (long gate = 0; gate < 4; gate++) {
-      RN(s4rnn_pack)(hidden, hidden - j < PANEL ? hidden - j : PANEL, weight + gate * hidden + j,
-                     width, 0, packed + (4 * (j / PANEL) + gate) * hidden * PANEL);
-    }
-  }
+  const long width = 4 * hidden;
   for (long b0 = 0; b0 < batch; b0 += PANEL_ROWS) {
     const long rows = batch - b0 < PANEL_ROWS ? batch - b0 : PANEL_ROWS;
-    for (long t = 0; t < length; t++) {
+    for (long t = begin; t < end; t++) {
       // h_{t−1} of rows b0 …: the previous output row, h₋₁, or nothing to add (h₋₁ = 0).
       const long depth = t > 0 || initialHidden ? hidden : 0;
       const REAL *previous = t > 0 ? output + (b0 * length + t - 1) * hidden
@@ -116,7 +108,7 @@ S4RNN_CLONES void RN(s4rnn_lstm_forward)(long batch, long hidden, long length, c
                                  : weight + gate * hidden + j;
           RN(s4rnn_columns)(rows, units, depth, previous, previousStride, w,
                             packed ? PANEL : width, panel, length * width, panel,
-                            length * width, t + 1 < length ? width : 0);
+                            length * width, t + 1 < end ? width : 0);
         }
         for (long r = 0; r < rows; r++) {
           const long row = (b0 + r) * length + t;
@@ -133,38 +125,37 @@ S4RNN_CLONES void RN(s4rnn_lstm_forward)(long batch, long hidden, long length, c
       }
     }
   }
-  free(packed);
 }
 
-S4RNN_CLONES void RN(s4rnn_lstm_backward)(long batch, long hidden, long length, const REAL *weight,
-                                          const REAL *gates,
-                                          const REAL *cells, const REAL *cellTanh,
-                                          const REAL *outputGradient, REAL *gateGradient,
-                                          REAL *hiddenGradient, REAL *cellGradient) {
+S4RNN_CLONES void RN(s4rnn_lstm_backward)(long batch, long hidden, long length, long begin,
+                                          long end, const REAL *packedTransposed,
+                                          const REAL *gates, const REAL *cells,
+                                          const REAL *cellTanh, const REAL *outputGradient,
+                                          REAL *gateGradient, REAL *hiddenGradient,
+                                          REAL *cellGradient) {
   const long width = 4 * hidden;
-  // W_hhᵀ (4H, H) in panels of PANEL units, (4H, PANEL) each.
-  REAL *packed = RN(s4rnn_panels)((hidden + PANEL - 1) / PANEL, width);
-  for (long j = 0; j < hidden; j += PANEL) {
-    RN(s4rnn_pack)(width, hidden - j < PANEL ? hidden - j : PANEL, weight + j * width, width, 1,
-                   packed + j * width);
+  if (end == length) {
+    for (long i = 0; i < batch * hidden; i++) hiddenGradient[i] = cellGradient[i] = 0;
   }
-  for (long i = 0; i < batch * hidden; i++) hiddenGradient[i] = cellGradient[i] = 0;
   for (long b0 = 0; b0 < batch; b0 += PANEL_ROWS) {
     const long rows = batch - b0 < PANEL_ROWS ? batch - b0 : PANEL_ROWS;
-    RN(s4rnn_lstm_rows_backward)(b0, rows, length - 1, 0, hidden, hidden, length, gates, cells,
-                                 cellTanh, outputGradient, hiddenGradient, cellGradient,
-                                 gateGradient);
-    for (long t = length - 1; t > 0; t--) {
-      const REAL *step = gateGradient + (b0 * length + t) * width;
+    for (long t = end - 1; t >= begin; t--) {
+      if (t == length - 1) {  // ∂h_{L−1} comes from the output only
+        RN(s4rnn_lstm_rows_backward)(b0, rows, t, 0, hidden, hidden, length, gates, cells,
+                                     cellTanh, outputGradient, hiddenGradient, cellGradient,
+                                     gateGradient);
+        continue;
+      }
+      // ∂h_t = ∂a_{t+1}·W_hhᵀ panel by panel, then equations (4)–(6) of step t on the panel.
+      const REAL *next = gateGradient + (b0 * length + t + 1) * width;
       for (long j = 0; j < hidden; j += PANEL) {
         const long units = hidden - j < PANEL ? hidden - j : PANEL;
-        RN(s4rnn_columns)(rows, units, width, step, length * width, packed + j * width, PANEL, 0,
-                          0, hiddenGradient + b0 * hidden + j, hidden, 0);
-        RN(s4rnn_lstm_rows_backward)(b0, rows, t - 1, j, units, hidden, length, gates, cells,
+        RN(s4rnn_columns)(rows, units, width, next, length * width, packedTransposed + j * width,
+                          PANEL, 0, 0, hiddenGradient + b0 * hidden + j, hidden, 0);
+        RN(s4rnn_lstm_rows_backward)(b0, rows, t, j, units, hidden, length, gates, cells,
                                      cellTanh, outputGradient, hiddenGradient, cellGradient,
                                      gateGradient);
       }
     }
   }
-  free(packed);
 }

@@ -6,8 +6,6 @@
 // AVX-512); Double uses libm, the reference the Float64 gradient checks compare against.
 #include "RecurrentCells.h"
 
-#include <stdlib.h>
-
 #include "VectorMath.h"
 
 #if defined(__x86_64__) && defined(__linux__)

@@ -77,12 +77,28 @@ S4RNN_INLINE void RN(s4rnn_pack)(long depth, long width, const REAL *w, long ldw
   }
 }
 
-/// A weight packed for the time loop: `count` panels of (depth, PANEL), aborting when memory
-/// runs out (the caller would trap on it anyway).
-S4RNN_INLINE REAL *RN(s4rnn_panels)(long count, long depth) {
-  REAL *panels = aligned_alloc(64, (size_t)(count * depth * PANEL) * sizeof(REAL));
-  if (!panels) abort();
-  return panels;
+/// The scalars of W_hh (H, G·H) in panels: ⌈H/PANEL⌉·PANEL·G·H.
+long RN(s4rnn_packed_count)(long hidden, long gates) {
+  return (hidden + PANEL - 1) / PANEL * PANEL * gates * hidden;
+}
+
+/// W_hh (H, G·H) in the panels the forward loops read, (gate block j/PANEL, gate g) at
+/// (G·j/PANEL + g)·H·PANEL, each (H, PANEL); or, `transposed`, W_hhᵀ (G·H, H) in the panels
+/// the backward loops read, units [j, j + PANEL) at j·G·H, each (G·H, PANEL).
+void RN(s4rnn_pack_weight)(long hidden, long gates, const REAL *weight, int transposed,
+                           REAL *packed) {
+  const long width = gates * hidden;
+  for (long j = 0; j < hidden; j += PANEL) {
+    const long units = hidden - j < PANEL ? hidden - j : PANEL;
+    if (transposed) {
+      RN(s4rnn_pack)(width, units, weight + j * width, width, 1, packed + j * width);
+      continue;
+    }
+    for (long g = 0; g < gates; g++) {
+      RN(s4rnn_pack)(hidden, units, weight + g * hidden + j, width, 0,
+                     packed + (gates * (j / PANEL) + g) * hidden * PANEL);
+    }
+  }
 }
 
 /// The same sums for `width` ≤ PANEL columns and rows ≤ PANEL_ROWS: full panels through the

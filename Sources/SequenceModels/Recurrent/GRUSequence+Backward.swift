@@ -2,7 +2,9 @@ import StateSpace
 import Training
 
 // Backpropagation through time for the GRU (equations (4)–(6) of _FFTKernels/GRUCells.h), from
-// the zero initial state of the whole-sequence mode, and the tape op around it.
+// the zero initial state of the whole-sequence mode, and the tape op around it. The loop runs
+// over chunks of steps from the last; the input and weight gradient GEMMs of each finished
+// chunk run on the other core meanwhile (RecurrentPipeline, RecurrentGradients.swift).
 
 /// The gradients of x (B, L, H), W_ih (H, 3H′), W_hh (H′, 3H′), b (3H′) and b_hn (H′) for the
 /// output gradient `outputGradient` (B, L, H′), each only when asked for.
@@ -13,51 +15,91 @@ func gruBackward<Scalar: DifferentiableScalar>(
   input: Tensor<Scalar>, inputWeight: Tensor<Scalar>, recurrentWeight: Tensor<Scalar>,
   needs: (input: Bool, inputWeight: Bool, recurrentWeight: Bool, bias: Bool, recurrentBias: Bool)
 ) -> [Tensor<Scalar>?] {
-  let (batch, length) = (input.shape[0], input.shape[1])
+  let (batch, length, width) = (input.shape[0], input.shape[1], input.shape[2])
   let hidden = recurrentWeight.shape[0]
-  // The input-side and recurrent-side pre-activation gradients of every step, (B, L, 3H′),
-  // and ∂h of the current step, (B, H′).
-  var inputGradient: Tensor<Scalar> = uninitializedTensor(shape: [batch, length, 3 * hidden])
-  var recurrentGradient: Tensor<Scalar> = uninitializedTensor(shape: [batch, length, 3 * hidden])
+  let gateWidth = 3 * hidden
+  // The input-side and recurrent-side pre-activation gradients of every step, (B, L, 3H′);
+  // ∂h of the current step, (B, H′); the GEMM outputs, the weight and bias gradients once per
+  // thread.
+  var inputSide: Tensor<Scalar> = uninitializedTensor(shape: [batch, length, gateWidth])
+  var recurrentSide: Tensor<Scalar> = uninitializedTensor(shape: [batch, length, gateWidth])
   var hiddenGradient: Tensor<Scalar> = uninitializedTensor(shape: [batch, hidden])
-  let saved = (trace.gates, trace.recurrentNew, output)
-  recurrentWeight.withUnsafeBufferPointer { weight in
-    outputGradient.withUnsafeBufferPointer { outputGradient in
-      saved.0.withUnsafeBufferPointer { gates in
-        saved.1.withUnsafeBufferPointer { recurrentNew in
-          saved.2.withUnsafeBufferPointer { output in
-            inputGradient.withUnsafeMutableBufferPointer { inputGradient in
-              recurrentGradient.withUnsafeMutableBufferPointer { recurrentGradient in
-                hiddenGradient.withUnsafeMutableBufferPointer { hiddenGradient in
-                  RecurrentCells.gruBackward(
-                    batch: batch, hidden: hidden, length: length, weight: weight.baseAddress!,
-                    gates: gates.baseAddress!, recurrentNew: recurrentNew.baseAddress!,
-                    output: output.baseAddress!, outputGradient: outputGradient.baseAddress!,
-                    inputGradient: inputGradient.baseAddress!,
-                    recurrentGradient: recurrentGradient.baseAddress!,
-                    hiddenGradient: hiddenGradient.baseAddress!)
-                }
-              }
-            }
-          }
+  var inputGradient: Tensor<Scalar>? =
+    needs.input ? uninitializedTensor(shape: [batch, length, width]) : nil
+  var inputWeightGradient: Tensor<Scalar>? =
+    needs.inputWeight ? Tensor(zeros: [2, width, gateWidth]) : nil
+  var recurrentWeightGradient: Tensor<Scalar>? =
+    needs.recurrentWeight ? Tensor(zeros: [2, hidden, gateWidth]) : nil
+  var biasGradient: Tensor<Scalar>? = needs.bias ? Tensor(zeros: [2, gateWidth]) : nil
+  var recurrentSums: Tensor<Scalar>? = needs.recurrentBias ? Tensor(zeros: [2, gateWidth]) : nil
+  let packed = RecurrentCells.packed(recurrentWeight, gates: 3, transposed: true)
+  // The loop walks the chunks from the last steps to the first.
+  let chunks = Array(RecurrentPipeline.chunks(length: length).reversed())
+  let ones = Tensor<Scalar>(shape: [chunks.map(\.count).max()!], repeating: 1)
+  let views = (input, inputWeight, output, outputGradient, packed, ones)
+  let saved = (trace.gates, trace.recurrentNew)
+  views.0.withUnsafeBufferPointer { x in
+  views.1.withUnsafeBufferPointer { inputWeight in
+  views.2.withUnsafeBufferPointer { output in
+  views.3.withUnsafeBufferPointer { outputGradient in
+  views.4.withUnsafeBufferPointer { packed in
+  views.5.withUnsafeBufferPointer { ones in
+  saved.0.withUnsafeBufferPointer { gates in
+  saved.1.withUnsafeBufferPointer { recurrentNew in
+    inputSide.withUnsafeMutableBufferPointer { inputSide in
+    recurrentSide.withUnsafeMutableBufferPointer { recurrentSide in
+    hiddenGradient.withUnsafeMutableBufferPointer { hiddenGradient in
+    withOptionalScalars(&inputGradient) { inputGradient in
+    withOptionalScalars(&inputWeightGradient) { inputWeightGradient in
+    withOptionalScalars(&recurrentWeightGradient) { recurrentWeightGradient in
+    withOptionalScalars(&biasGradient) { biasGradient in
+    withOptionalScalars(&recurrentSums) { recurrentSums in
+      let gemms = ChunkGradients(
+        batch: batch, length: length, width: width, hidden: hidden, gateWidth: gateWidth,
+        input: x.baseAddress!, inputWeight: inputWeight.baseAddress!, output: output.baseAddress!,
+        inputSide: UnsafePointer(inputSide.baseAddress!),
+        recurrentSide: UnsafePointer(recurrentSide.baseAddress!), ones: ones.baseAddress!,
+        inputGradient: inputGradient, inputWeightGradient: inputWeightGradient,
+        recurrentWeightGradient: recurrentWeightGradient, inputSideSums: biasGradient,
+        recurrentSideSums: recurrentSums)
+      // Each chunk's GEMMs are small, and the other core runs the time loop.
+      withSingleThreadedBLAS {
+        RecurrentPipeline.stepThenComplete(chunks: chunks.count) { chunk in
+          RecurrentCells.gruBackward(
+            batch: batch, hidden: hidden, length: length, steps: chunks[chunk],
+            packedTransposed: packed.baseAddress!, gates: gates.baseAddress!,
+            recurrentNew: recurrentNew.baseAddress!, output: output.baseAddress!,
+            outputGradient: outputGradient.baseAddress!, inputGradient: inputSide.baseAddress!,
+            recurrentGradient: recurrentSide.baseAddress!,
+            hiddenGradient: hiddenGradient.baseAddress!)
+        } complete: { chunk, worker in
+          gemms.accumulate(steps: chunks[chunk], worker: worker)
         }
       }
     }
+    }
+    }
+    }
+    }
+    }
+    }
+    }
   }
-  let projection = inputProjectionGradients(
-    gateGradient: inputGradient, input: input, inputWeight: inputWeight, needsInput: needs.input,
-    needsWeight: needs.inputWeight, needsBias: needs.bias)
-  let recurrent =
-    needs.recurrentWeight
-    ? recurrentWeightGradient(output: output, recurrentGradient: recurrentGradient) : nil
-  // ∂b_hn = Σ over every (b, t) of ∂m, the last H′ columns of the recurrent side.
-  let recurrentBias =
-    needs.recurrentBias
-    ? recurrentGradient.reshaped(to: [batch * length, 3, hidden]).summed(toShape: [3, hidden])
-      .scalars.suffix(hidden) : nil
+  }
+  }
+  }
+  }
+  }
+  }
+  }
+  // ∂b_hn: the n columns of the recurrent side's column sums.
   return [
-    projection.input, projection.weight, recurrent, projection.bias,
-    recurrentBias.map { Tensor(shape: [hidden], scalars: Array($0)) },
+    inputGradient, inputWeightGradient.map { sumOfCopies($0, shape: [width, gateWidth]) },
+    recurrentWeightGradient.map { sumOfCopies($0, shape: [hidden, gateWidth]) },
+    biasGradient.map { sumOfCopies($0, shape: [gateWidth]) },
+    recurrentSums.map {
+      Tensor(shape: [hidden], scalars: Array(sumOfCopies($0, shape: [gateWidth]).scalars.suffix(hidden)))
+    },
   ]
 }
 

@@ -1,11 +1,12 @@
 import StateSpace
 import Training
 
-// The GRU over whole sequences as one tape op. The input projection of all B·L rows is one GEMM,
-// x·W_ih + b (B, L, 3H′); then one C call runs the time loop (s4rnn_gru_forward in
-// _FFTKernels/GRUCells.h): each step adds h_{t−1}·W_hr and h_{t−1}·W_hz onto the r and z
-// columns in place, forms m = h_{t−1}·W_hn + b_hn apart (r multiplies only m), panel by panel
-// of hidden units, and applies the cell equations to each panel while it is in cache.
+// The GRU over whole sequences as one tape op. The input projection x·W_ih + b (B, L, 3H′),
+// then the time loop in C (s4rnn_gru_forward in _FFTKernels/GRUCells.h): each step adds
+// h_{t−1}·W_hr and h_{t−1}·W_hz onto the r and z columns in place, forms m = h_{t−1}·W_hn + b_hn
+// apart (r multiplies only m), panel by panel of hidden units, and applies the cell equations
+// to each panel while it is in cache. The projection is cut into chunks of steps that a second
+// thread computes while the loop runs (RecurrentPipeline).
 
 /// What the forward pass keeps for the backward pass besides its output.
 struct GRUTrace<Scalar: DifferentiableScalar> {
@@ -26,21 +27,43 @@ func gruForward<Scalar: DifferentiableScalar>(
   bias: Tensor<Scalar>?, recurrentBias: Tensor<Scalar>?, initialHidden: Tensor<Scalar>?,
   recording: Bool
 ) -> (output: Tensor<Scalar>, trace: GRUTrace<Scalar>?) {
-  let (batch, length) = (input.shape[0], input.shape[1])
+  let (batch, length, width) = (input.shape[0], input.shape[1], input.shape[2])
   let hidden = recurrentWeight.shape[0]
-  var gates = input.linear(weight: inputWeight, bias: bias)
+  var gates: Tensor<Scalar> = uninitializedTensor(shape: [batch, length, 3 * hidden])
   var recurrentNew: Tensor<Scalar>? =
     recording ? uninitializedTensor(shape: [batch, length, hidden]) : nil
   var output: Tensor<Scalar> = uninitializedTensor(shape: [batch, length, hidden])
-  let views = (recurrentWeight, initialHidden ?? Tensor(zeros: [0]), recurrentBias ?? Tensor(zeros: [0]))
-  views.0.withUnsafeBufferPointer { weight in
-    views.1.withUnsafeBufferPointer { startHidden in
-      views.2.withUnsafeBufferPointer { hiddenBias in
-        gates.withUnsafeMutableBufferPointer { gates in
-          withOptionalScalars(&recurrentNew) { recurrentNew in
-            output.withUnsafeMutableBufferPointer { output in
+  // A single step (the step mode) reads W_hh in place rather than pack it for one use.
+  let packed = length > 1 ? RecurrentCells.packed(recurrentWeight, gates: 3, transposed: false) : nil
+  let chunks = RecurrentPipeline.chunks(length: length)
+  let empty = Tensor<Scalar>(zeros: [0])
+  let views = (
+    input, inputWeight, bias ?? empty, recurrentWeight, packed ?? empty, initialHidden ?? empty,
+    recurrentBias ?? empty
+  )
+  views.0.withUnsafeBufferPointer { x in
+  views.1.withUnsafeBufferPointer { inputWeight in
+  views.2.withUnsafeBufferPointer { biasScalars in
+  views.3.withUnsafeBufferPointer { weight in
+  views.4.withUnsafeBufferPointer { packedScalars in
+  views.5.withUnsafeBufferPointer { startHidden in
+  views.6.withUnsafeBufferPointer { hiddenBias in
+    gates.withUnsafeMutableBufferPointer { gates in
+      withOptionalScalars(&recurrentNew) { recurrentNew in
+        output.withUnsafeMutableBufferPointer { output in
+          // Each chunk's GEMMs are small, and the other core runs the time loop.
+          withSingleThreadedBLAS {
+            RecurrentPipeline.prepareThenStep(chunks: chunks.count) { chunk in
+              projectInput(
+                x.baseAddress!, weight: inputWeight.baseAddress!,
+                bias: bias == nil ? nil : biasScalars.baseAddress, into: gates.baseAddress!,
+                batch: batch, length: length, width: width, gateWidth: 3 * hidden,
+                steps: chunks[chunk])
+            } step: { chunk in
               RecurrentCells.gruForward(
-                batch: batch, hidden: hidden, length: length, weight: weight.baseAddress!,
+                batch: batch, hidden: hidden, length: length, steps: chunks[chunk],
+                weight: weight.baseAddress!,
+                packed: packed == nil ? nil : packedScalars.baseAddress,
                 recurrentBias: recurrentBias == nil ? nil : hiddenBias.baseAddress,
                 initialHidden: initialHidden == nil ? nil : startHidden.baseAddress,
                 gates: gates.baseAddress!, recurrentNew: recurrentNew,
@@ -50,6 +73,12 @@ func gruForward<Scalar: DifferentiableScalar>(
         }
       }
     }
+  }
+  }
+  }
+  }
+  }
+  }
   }
   return (output, recording ? GRUTrace(gates: gates, recurrentNew: recurrentNew!) : nil)
 }

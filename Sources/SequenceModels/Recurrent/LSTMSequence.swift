@@ -1,13 +1,13 @@
 import StateSpace
 import Training
 
-// The LSTM over whole sequences as one tape op. Forward: the input projection of all B·L
-// rows is one GEMM, a = x·W_ih + b (B, L, 4H′); then one C call runs the time loop
-// (s4rnn_lstm_forward in _FFTKernels/LSTMCells.h): each step adds h_{t−1}·W_hh to the rows of
-// step t in place, panel by panel of hidden units, and applies the cell equations to each
-// panel while it is in cache. Backward (LSTMSequence+Backward.swift) walks the steps in
-// reverse in C, then forms the weight and input gradients with a few large GEMMs
-// (RecurrentGradients.swift).
+// The LSTM over whole sequences as one tape op. Forward: the input projection a = x·W_ih + b
+// (B, L, 4H′), then the time loop in C (s4rnn_lstm_forward in _FFTKernels/LSTMCells.h): each
+// step adds h_{t−1}·W_hh to the rows of step t in place, panel by panel of hidden units, and
+// applies the cell equations to each panel while it is in cache. The projection is cut into
+// chunks of steps that a second thread computes while the loop runs (RecurrentPipeline).
+// Backward (LSTMSequence+Backward.swift) walks the steps in reverse in C, and the weight and
+// input gradient GEMMs of each finished chunk run beside it (RecurrentGradients.swift).
 
 /// What the forward pass keeps for the backward pass besides its output.
 struct LSTMTrace<Scalar: DifferentiableScalar> {
@@ -32,33 +32,57 @@ func lstmForward<Scalar: DifferentiableScalar>(
   bias: Tensor<Scalar>?, initialHidden: Tensor<Scalar>?, initialCell: Tensor<Scalar>?,
   recording: Bool
 ) -> (output: Tensor<Scalar>, cell: Tensor<Scalar>, trace: LSTMTrace<Scalar>?) {
-  let (batch, length) = (input.shape[0], input.shape[1])
+  let (batch, length, width) = (input.shape[0], input.shape[1], input.shape[2])
   let hidden = recurrentWeight.shape[0]
-  var gates = input.linear(weight: inputWeight, bias: bias)
+  var gates: Tensor<Scalar> = uninitializedTensor(shape: [batch, length, 4 * hidden])
   var cell = initialCell ?? Tensor(zeros: [batch, hidden])
   var cells: Tensor<Scalar>? = recording ? uninitializedTensor(shape: [batch, length, hidden]) : nil
   var cellTanh: Tensor<Scalar>? =
     recording ? uninitializedTensor(shape: [batch, length, hidden]) : nil
   var output: Tensor<Scalar> = uninitializedTensor(shape: [batch, length, hidden])
-  let startHidden = initialHidden ?? Tensor(zeros: [0])
-  recurrentWeight.withUnsafeBufferPointer { weight in
-    startHidden.withUnsafeBufferPointer { startHidden in
-      cell.withUnsafeMutableBufferPointer { cell in
-        gates.withUnsafeMutableBufferPointer { gates in
-          withOptionalScalars(&cells) { cells in
-            withOptionalScalars(&cellTanh) { cellTanh in
-              output.withUnsafeMutableBufferPointer { output in
-                RecurrentCells.lstmForward(
-                  batch: batch, hidden: hidden, length: length, weight: weight.baseAddress!,
-                  initialHidden: initialHidden == nil ? nil : startHidden.baseAddress,
-                  cellState: cell.baseAddress!, gates: gates.baseAddress!, cells: cells,
-                  cellTanh: cellTanh, output: output.baseAddress!)
+  // A single step (the step mode) reads W_hh in place rather than pack it for one use.
+  let packed = length > 1 ? RecurrentCells.packed(recurrentWeight, gates: 4, transposed: false) : nil
+  let chunks = RecurrentPipeline.chunks(length: length)
+  let views = (input, inputWeight, bias ?? Tensor(zeros: [0]), recurrentWeight, packed ?? Tensor(zeros: [0]), initialHidden ?? Tensor(zeros: [0]))
+  views.0.withUnsafeBufferPointer { x in
+  views.1.withUnsafeBufferPointer { inputWeight in
+  views.2.withUnsafeBufferPointer { biasScalars in
+  views.3.withUnsafeBufferPointer { weight in
+  views.4.withUnsafeBufferPointer { packedScalars in
+  views.5.withUnsafeBufferPointer { startHidden in
+    cell.withUnsafeMutableBufferPointer { cell in
+      gates.withUnsafeMutableBufferPointer { gates in
+        withOptionalScalars(&cells) { cells in
+          withOptionalScalars(&cellTanh) { cellTanh in
+            output.withUnsafeMutableBufferPointer { output in
+              // Each chunk's GEMMs are small, and the other core runs the time loop.
+              withSingleThreadedBLAS {
+                RecurrentPipeline.prepareThenStep(chunks: chunks.count) { chunk in
+                  projectInput(
+                    x.baseAddress!, weight: inputWeight.baseAddress!,
+                    bias: bias == nil ? nil : biasScalars.baseAddress, into: gates.baseAddress!,
+                    batch: batch, length: length, width: width, gateWidth: 4 * hidden,
+                    steps: chunks[chunk])
+                } step: { chunk in
+                  RecurrentCells.lstmForward(
+                    batch: batch, hidden: hidden, length: length, steps: chunks[chunk],
+                    weight: weight.baseAddress!,
+                    packed: packed == nil ? nil : packedScalars.baseAddress,
+                    initialHidden: initialHidden == nil ? nil : startHidden.baseAddress,
+                    cellState: cell.baseAddress!, gates: gates.baseAddress!, cells: cells,
+                    cellTanh: cellTanh, output: output.baseAddress!)
+                }
               }
             }
           }
         }
       }
     }
+  }
+  }
+  }
+  }
+  }
   }
   let trace = recording ? LSTMTrace(gates: gates, cells: cells!, cellTanh: cellTanh!) : nil
   return (output, cell, trace)

@@ -3,92 +3,128 @@ import Training
 import _FFTKernels
 
 /// Typed entry points to the C time loops of the LSTM and GRU (`RecurrentCells.h` in
-/// `_FFTKernels`), for `Float` and `Double`. Each call runs a whole sequence; the type test
-/// folds away in the specialised callers.
+/// `_FFTKernels`), for `Float` and `Double`. Each call runs a range of time steps of a
+/// sequence; the type test folds away in the specialised callers.
 ///
 /// Every (B, L, ·) buffer is batch-major (row (b, t) at b·L + t); a `nil` pointer means what
 /// the C header says (a zero initial state, or no trace kept for the backward pass).
 enum RecurrentCells {
-  /// The LSTM forward loop: `gates` holds x·W_ih + b on entry and i, f, g, o on return;
-  /// `cellState` holds c₋₁ on entry and c_{L−1} on return.
+  /// W_hh (H′, G·H′) packed for the forward loops, or W_hhᵀ for the backward loops
+  /// (`transposed`): panels of hidden units the steps stream in order.
+  @specialized(where Scalar == Float)
+  @specialized(where Scalar == Double)
+  static func packed<Scalar: DifferentiableScalar>(
+    _ weight: Tensor<Scalar>, gates: Int, transposed: Bool
+  ) -> Tensor<Scalar> {
+    let hidden = weight.shape[0]
+    let count =
+      Scalar.self == Float.self
+      ? s4rnn_packed_count_f32(hidden, gates) : s4rnn_packed_count_f64(hidden, gates)
+    return Tensor(shape: [count], unsafeUninitializedScalars: { packed in
+      weight.withUnsafeBufferPointer { weight in
+        if Scalar.self == Float.self {
+          s4rnn_pack_weight_f32(
+            hidden, gates, float(weight.baseAddress!), transposed ? 1 : 0,
+            float(packed.baseAddress!))
+        } else {
+          s4rnn_pack_weight_f64(
+            hidden, gates, double(weight.baseAddress!), transposed ? 1 : 0,
+            double(packed.baseAddress!))
+        }
+      }
+    })
+  }
+
+  /// The LSTM forward loop over the steps `steps`: `gates` holds x·W_ih + b on entry and
+  /// i, f, g, o on return; `cellState` holds c before the first step and after the last.
   @inline(__always)
   static func lstmForward<Scalar: DifferentiableScalar>(
-    batch: Int, hidden: Int, length: Int, weight: UnsafePointer<Scalar>,
-    initialHidden: UnsafePointer<Scalar>?, cellState: UnsafeMutablePointer<Scalar>,
-    gates: UnsafeMutablePointer<Scalar>, cells: UnsafeMutablePointer<Scalar>?,
-    cellTanh: UnsafeMutablePointer<Scalar>?, output: UnsafeMutablePointer<Scalar>
+    batch: Int, hidden: Int, length: Int, steps: Range<Int>, weight: UnsafePointer<Scalar>,
+    packed: UnsafePointer<Scalar>?, initialHidden: UnsafePointer<Scalar>?,
+    cellState: UnsafeMutablePointer<Scalar>, gates: UnsafeMutablePointer<Scalar>,
+    cells: UnsafeMutablePointer<Scalar>?, cellTanh: UnsafeMutablePointer<Scalar>?,
+    output: UnsafeMutablePointer<Scalar>
   ) {
     if Scalar.self == Float.self {
       s4rnn_lstm_forward_f32(
-        batch, hidden, length, float(weight), float(initialHidden), float(cellState),
-        float(gates), float(cells), float(cellTanh), float(output))
+        batch, hidden, length, steps.lowerBound, steps.upperBound, float(weight), float(packed),
+        float(initialHidden), float(cellState), float(gates), float(cells), float(cellTanh),
+        float(output))
     } else {
       s4rnn_lstm_forward_f64(
-        batch, hidden, length, double(weight), double(initialHidden), double(cellState),
-        double(gates), double(cells), double(cellTanh), double(output))
+        batch, hidden, length, steps.lowerBound, steps.upperBound, double(weight),
+        double(packed), double(initialHidden), double(cellState), double(gates), double(cells),
+        double(cellTanh), double(output))
     }
   }
 
-  /// The LSTM backward loop from the zero state: the pre-activation gradients of every step
-  /// into `gateGradient`; `hiddenGradient` and `cellGradient` (B·H) are scratch.
+  /// The LSTM backward loop from the zero state over the steps `steps` (the call whose range
+  /// ends at L first): their pre-activation gradients into `gateGradient`; `hiddenGradient`
+  /// and `cellGradient` (B·H′) carry ∂h and ∂c from one call to the next.
   @inline(__always)
   static func lstmBackward<Scalar: DifferentiableScalar>(
-    batch: Int, hidden: Int, length: Int, weight: UnsafePointer<Scalar>,
-    gates: UnsafePointer<Scalar>, cells: UnsafePointer<Scalar>, cellTanh: UnsafePointer<Scalar>,
+    batch: Int, hidden: Int, length: Int, steps: Range<Int>,
+    packedTransposed: UnsafePointer<Scalar>, gates: UnsafePointer<Scalar>,
+    cells: UnsafePointer<Scalar>, cellTanh: UnsafePointer<Scalar>,
     outputGradient: UnsafePointer<Scalar>, gateGradient: UnsafeMutablePointer<Scalar>,
     hiddenGradient: UnsafeMutablePointer<Scalar>, cellGradient: UnsafeMutablePointer<Scalar>
   ) {
     if Scalar.self == Float.self {
       s4rnn_lstm_backward_f32(
-        batch, hidden, length, float(weight), float(gates), float(cells), float(cellTanh),
-        float(outputGradient), float(gateGradient), float(hiddenGradient), float(cellGradient))
+        batch, hidden, length, steps.lowerBound, steps.upperBound, float(packedTransposed),
+        float(gates), float(cells), float(cellTanh), float(outputGradient), float(gateGradient),
+        float(hiddenGradient), float(cellGradient))
     } else {
       s4rnn_lstm_backward_f64(
-        batch, hidden, length, double(weight), double(gates), double(cells), double(cellTanh),
-        double(outputGradient), double(gateGradient), double(hiddenGradient),
-        double(cellGradient))
+        batch, hidden, length, steps.lowerBound, steps.upperBound, double(packedTransposed),
+        double(gates), double(cells), double(cellTanh), double(outputGradient),
+        double(gateGradient), double(hiddenGradient), double(cellGradient))
     }
   }
 
-  /// The GRU forward loop: `gates` holds x·W_ih + b on entry and r, z, n on return.
+  /// The GRU forward loop over the steps `steps`: `gates` holds x·W_ih + b on entry and
+  /// r, z, n on return.
   @inline(__always)
   static func gruForward<Scalar: DifferentiableScalar>(
-    batch: Int, hidden: Int, length: Int, weight: UnsafePointer<Scalar>,
-    recurrentBias: UnsafePointer<Scalar>?, initialHidden: UnsafePointer<Scalar>?,
-    gates: UnsafeMutablePointer<Scalar>, recurrentNew: UnsafeMutablePointer<Scalar>?,
-    output: UnsafeMutablePointer<Scalar>
+    batch: Int, hidden: Int, length: Int, steps: Range<Int>, weight: UnsafePointer<Scalar>,
+    packed: UnsafePointer<Scalar>?, recurrentBias: UnsafePointer<Scalar>?,
+    initialHidden: UnsafePointer<Scalar>?, gates: UnsafeMutablePointer<Scalar>,
+    recurrentNew: UnsafeMutablePointer<Scalar>?, output: UnsafeMutablePointer<Scalar>
   ) {
     if Scalar.self == Float.self {
       s4rnn_gru_forward_f32(
-        batch, hidden, length, float(weight), float(recurrentBias), float(initialHidden),
-        float(gates), float(recurrentNew), float(output))
+        batch, hidden, length, steps.lowerBound, steps.upperBound, float(weight), float(packed),
+        float(recurrentBias), float(initialHidden), float(gates), float(recurrentNew),
+        float(output))
     } else {
       s4rnn_gru_forward_f64(
-        batch, hidden, length, double(weight), double(recurrentBias), double(initialHidden),
-        double(gates), double(recurrentNew), double(output))
+        batch, hidden, length, steps.lowerBound, steps.upperBound, double(weight),
+        double(packed), double(recurrentBias), double(initialHidden), double(gates),
+        double(recurrentNew), double(output))
     }
   }
 
-  /// The GRU backward loop from the zero state: the input-side and recurrent-side
-  /// pre-activation gradients of every step; `hiddenGradient` (B·H) is scratch.
+  /// The GRU backward loop from the zero state over the steps `steps` (the call whose range
+  /// ends at L first): their input-side and recurrent-side pre-activation gradients;
+  /// `hiddenGradient` (B·H′) carries ∂h from one call to the next.
   @inline(__always)
   static func gruBackward<Scalar: DifferentiableScalar>(
-    batch: Int, hidden: Int, length: Int, weight: UnsafePointer<Scalar>,
-    gates: UnsafePointer<Scalar>, recurrentNew: UnsafePointer<Scalar>,
-    output: UnsafePointer<Scalar>, outputGradient: UnsafePointer<Scalar>,
-    inputGradient: UnsafeMutablePointer<Scalar>, recurrentGradient: UnsafeMutablePointer<Scalar>,
-    hiddenGradient: UnsafeMutablePointer<Scalar>
+    batch: Int, hidden: Int, length: Int, steps: Range<Int>,
+    packedTransposed: UnsafePointer<Scalar>, gates: UnsafePointer<Scalar>,
+    recurrentNew: UnsafePointer<Scalar>, output: UnsafePointer<Scalar>,
+    outputGradient: UnsafePointer<Scalar>, inputGradient: UnsafeMutablePointer<Scalar>,
+    recurrentGradient: UnsafeMutablePointer<Scalar>, hiddenGradient: UnsafeMutablePointer<Scalar>
   ) {
     if Scalar.self == Float.self {
       s4rnn_gru_backward_f32(
-        batch, hidden, length, float(weight), float(gates), float(recurrentNew), float(output),
-        float(outputGradient), float(inputGradient), float(recurrentGradient),
-        float(hiddenGradient))
+        batch, hidden, length, steps.lowerBound, steps.upperBound, float(packedTransposed),
+        float(gates), float(recurrentNew), float(output), float(outputGradient),
+        float(inputGradient), float(recurrentGradient), float(hiddenGradient))
     } else {
       s4rnn_gru_backward_f64(
-        batch, hidden, length, double(weight), double(gates), double(recurrentNew),
-        double(output), double(outputGradient), double(inputGradient),
-        double(recurrentGradient), double(hiddenGradient))
+        batch, hidden, length, steps.lowerBound, steps.upperBound, double(packedTransposed),
+        double(gates), double(recurrentNew), double(output), double(outputGradient),
+        double(inputGradient), double(recurrentGradient), double(hiddenGradient))
     }
   }
 

@@ -1,64 +1,116 @@
 import StateSpace
 import Training
 
-// The parts of backpropagation through time that LSTM and GRU share. With the pre-activation
-// gradients of every step stacked as D (B, L, G) (G = 4H′ or 3H′), the input projection
-// a = x·W_ih + b is one GEMM over all B·L rows, and so are its gradients:
+// The GEMMs around the LSTM and GRU time loops, per chunk of time steps (RecurrentPipeline
+// overlaps them with the loop). Forward, the input projection a = x·W_ih + b of the rows of the
+// chunk. Backward, with the pre-activation gradients of every step stacked as D (B, L, G)
+// (G = 4H′ or 3H′; the GRU's recurrent side D_hh differs from its input side D in the n
+// columns) and the rows of a chunk T:
 //
-//   (1) ∂x = D·W_ihᵀ,   ∂W_ih = xᵀ·D,   ∂b = Σ_rows D
+//   (1) ∂x[T] = D[T]·W_ihᵀ,   ∂W_ih += x[T]ᵀ·D[T],   ∂b += Σ_{rows of T} D
 //
-// The recurrent product h_{t−1}·W_hh at t ≥ 1 takes h_{t−1} from the output row t − 1 (h₋₁ = 0
-// contributes nothing), so per sequence b:
+// and, since the recurrent product h_{t−1}·W_hh at t ≥ 1 takes h_{t−1} from output row t − 1
+// (h₋₁ = 0 contributes nothing),
 //
-//   (2) ∂W_hh = Σ_b Y[b, 0 ..< L−1]ᵀ · D_hh[b, 1 ..< L]
+//   (2) ∂W_hh += Σ_b Y[b, T − 1]ᵀ · D_hh[b, T]   over the steps of T from t = 1,
 //
-// B GEMMs of depth L − 1 over contiguous rows, rather than L thin ones.
+// one GEMM per sequence b over the chunk's contiguous rows.
 
 /// A tensor whose scalars the caller writes before reading any (only for trivial scalars).
 func uninitializedTensor<Scalar: DifferentiableScalar>(shape: [Int]) -> Tensor<Scalar> {
   Tensor(shape: shape, unsafeUninitializedScalars: { _ in })
 }
 
-/// Equation (1): the gradients of x, W_ih and b from the stacked pre-activation gradients
-/// `gateGradient` (B, L, G), each only when `needs` asks for it.
-@specialized(where Scalar == Float)
-@specialized(where Scalar == Double)
-func inputProjectionGradients<Scalar: DifferentiableScalar>(
-  gateGradient: Tensor<Scalar>, input: Tensor<Scalar>, inputWeight: Tensor<Scalar>,
-  needsInput: Bool, needsWeight: Bool, needsBias: Bool
-) -> (input: Tensor<Scalar>?, weight: Tensor<Scalar>?, bias: Tensor<Scalar>?) {
-  let (batch, length, width) = (input.shape[0], input.shape[1], input.shape[2])
-  let gateWidth = inputWeight.shape[1]
-  let rows = gateGradient.reshaped(to: [batch * length, gateWidth])
-  return (
-    needsInput ? gateGradient.matmul(inputWeight, transposeOther: .transpose) : nil,
-    needsWeight
-      ? input.reshaped(to: [batch * length, width]).matmul(rows, transposeSelf: .transpose) : nil,
-    needsBias ? rows.summed(toShape: [gateWidth]) : nil
-  )
+/// The input projection of the steps `steps` of every sequence: rows (b, t) of `gates`
+/// (B, L, G) = x (B, L, H) · W_ih (H, G) + b.
+@inline(__always)
+func projectInput<Scalar: DifferentiableScalar>(
+  _ input: UnsafePointer<Scalar>, weight: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>?,
+  into gates: UnsafeMutablePointer<Scalar>, batch: Int, length: Int, width: Int, gateWidth: Int,
+  steps: Range<Int>
+) {
+  for b in 0..<batch {
+    let first = b * length + steps.lowerBound
+    if let bias {
+      for row in 0..<steps.count { (gates + (first + row) * gateWidth).update(from: bias, count: gateWidth) }
+    }
+    Scalar.gemm(
+      .none, .none, m: steps.count, n: gateWidth, k: width, alpha: 1, a: input + first * width,
+      lda: width, b: weight, ldb: gateWidth, beta: bias == nil ? 0 : 1, c: gates + first * gateWidth,
+      ldc: gateWidth)
+  }
 }
 
-/// Equation (2): ∂W_hh (H′, G) from the outputs `output` (B, L, H′) and the gradients of the
-/// recurrent pre-activations `recurrentGradient` (B, L, G).
-@specialized(where Scalar == Float)
-@specialized(where Scalar == Double)
-func recurrentWeightGradient<Scalar: DifferentiableScalar>(
-  output: Tensor<Scalar>, recurrentGradient: Tensor<Scalar>
-) -> Tensor<Scalar> {
-  let (batch, length, hidden) = (output.shape[0], output.shape[1], output.shape[2])
-  let gateWidth = recurrentGradient.shape[2]
-  guard length > 1 else { return Tensor(zeros: [hidden, gateWidth]) }
-  return Tensor(shape: [hidden, gateWidth], unsafeUninitializedScalars: { gradient in
-    output.withUnsafeBufferPointer { output in
-      recurrentGradient.withUnsafeBufferPointer { recurrentGradient in
-        for b in 0..<batch {
-          Scalar.gemm(
-            .transpose, .none, m: hidden, n: gateWidth, k: length - 1, alpha: 1,
-            a: output.baseAddress! + b * length * hidden, lda: hidden,
-            b: recurrentGradient.baseAddress! + (b * length + 1) * gateWidth, ldb: gateWidth,
-            beta: b == 0 ? 0 : 1, c: gradient.baseAddress!, ldc: gateWidth)
-        }
+/// What equations (1) and (2) read and write for one backward pass. The weight and bias
+/// gradients have two copies, one per thread of RecurrentPipeline, each (·) scalars apart; a
+/// `nil` output is not computed.
+struct ChunkGradients<Scalar: DifferentiableScalar> {
+  /// B, L, H, H′ and G.
+  let batch: Int, length: Int, width: Int, hidden: Int, gateWidth: Int
+  /// x (B, L, H), W_ih (H, G), Y (B, L, H′).
+  let input: UnsafePointer<Scalar>, inputWeight: UnsafePointer<Scalar>
+  let output: UnsafePointer<Scalar>
+  /// D and D_hh, (B, L, G) each (the same for the LSTM).
+  let inputSide: UnsafePointer<Scalar>, recurrentSide: UnsafePointer<Scalar>
+  /// At least the longest chunk of ones.
+  let ones: UnsafePointer<Scalar>
+  /// ∂x (B, L, H).
+  let inputGradient: UnsafeMutablePointer<Scalar>?
+  /// 2 × ∂W_ih (H, G), 2 × ∂W_hh (H′, G).
+  let inputWeightGradient: UnsafeMutablePointer<Scalar>?
+  let recurrentWeightGradient: UnsafeMutablePointer<Scalar>?
+  /// 2 × the column sums of D and of D_hh, (G) each.
+  let inputSideSums: UnsafeMutablePointer<Scalar>?
+  let recurrentSideSums: UnsafeMutablePointer<Scalar>?
+
+  /// Equations (1) and (2) for the steps `steps`, into the copies of `worker` (0 or 1).
+  @inline(__always)
+  func accumulate(steps: Range<Int>, worker: Int) {
+    let (g, count) = (gateWidth, steps.count)
+    for b in 0..<batch {
+      let first = b * length + steps.lowerBound
+      let d = inputSide + first * g
+      if let inputGradient {
+        Scalar.gemm(
+          .none, .transpose, m: count, n: width, k: g, alpha: 1, a: d, lda: g, b: inputWeight,
+          ldb: g, beta: 0, c: inputGradient + first * width, ldc: width)
       }
+      if let inputWeightGradient {
+        Scalar.gemm(
+          .transpose, .none, m: width, n: g, k: count, alpha: 1, a: input + first * width,
+          lda: width, b: d, ldb: g, beta: 1, c: inputWeightGradient + worker * width * g, ldc: g)
+      }
+      if let inputSideSums {
+        Scalar.gemm(
+          .none, .none, m: 1, n: g, k: count, alpha: 1, a: ones, lda: count, b: d, ldb: g,
+          beta: 1, c: inputSideSums + worker * g, ldc: g)
+      }
+      if let recurrentSideSums {
+        Scalar.gemm(
+          .none, .none, m: 1, n: g, k: count, alpha: 1, a: ones, lda: count,
+          b: recurrentSide + first * g, ldb: g, beta: 1, c: recurrentSideSums + worker * g, ldc: g)
+      }
+      // Equation (2) from t = max(1, start): rows t − 1 of Y against rows t of D_hh.
+      let start = max(1, steps.lowerBound)
+      if let recurrentWeightGradient, start < steps.upperBound {
+        let row = b * length + start
+        Scalar.gemm(
+          .transpose, .none, m: hidden, n: g, k: steps.upperBound - start, alpha: 1,
+          a: output + (row - 1) * hidden, lda: hidden, b: recurrentSide + row * g, ldb: g,
+          beta: 1, c: recurrentWeightGradient + worker * hidden * g, ldc: g)
+      }
+    }
+  }
+}
+
+/// The sum of the two per-thread copies in `pair` (2, ·…) as one tensor of shape `shape`.
+func sumOfCopies<Scalar: DifferentiableScalar>(_ pair: Tensor<Scalar>, shape: [Int])
+  -> Tensor<Scalar>
+{
+  let count = pair.scalarCount / 2
+  return Tensor(shape: shape, unsafeUninitializedScalars: { sum in
+    pair.withUnsafeBufferPointer { pair in
+      for i in 0..<count { sum[i] = pair[i] + pair[count + i] }
     }
   })
 }

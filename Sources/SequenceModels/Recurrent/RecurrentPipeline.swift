@@ -1,0 +1,115 @@
+import Dispatch
+import StateSpace
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+// The time loop of a recurrent layer is sequential and runs on one core; the large GEMMs around
+// it (the input projection before it, the input and weight gradients after it) are not, and
+// each can be cut into chunks of time steps. Two threads then overlap them: the one that
+// arrives first owns the time loop, the other takes GEMM chunks as they become possible. Chunks
+// are claimed through an atomic counter, so either thread can do any of them: when the layer
+// gets one core only (a busy or single-core machine, or Dispatch running the two halves one
+// after the other), the owner does everything itself in order and never waits for work that no
+// running thread holds.
+
+/// The chunks of one overlapped pass: which are claimed, which are done, who owns the loop.
+final class RecurrentPipeline: Sendable {
+  /// The number of chunks, at most 64 (the bits of `done`).
+  let count: Int
+  private let claimed = Atomic<Int>(0)
+  private let done = Atomic<UInt64>(0)
+  private let owner = Atomic<Bool>(false)
+
+  /// Chunks of `length` steps: about 16 of at least 32 steps, so that the first is ready
+  /// early and the last leaves little work after the loop.
+  static func chunks(length: Int) -> [Range<Int>] {
+    let size = max(32, (length + 15) / 16)
+    return stride(from: 0, to: length, by: size).map { $0..<min(length, $0 + size) }
+  }
+
+  private init(count: Int) {
+    precondition(count <= 64, "RecurrentPipeline: at most 64 chunks, got \(count)")
+    self.count = count
+  }
+
+  /// Runs `prepare(c)` for every chunk, on either thread and in any order, and `step(c)` for
+  /// c = 0 ..< `chunks` in order on one thread, each after `prepare(c)` has returned.
+  static func prepareThenStep(chunks: Int, prepare: (Int) -> Void, step: (Int) -> Void) {
+    let pipeline = RecurrentPipeline(count: chunks)
+    pipeline.onTwoThreads { isOwner in
+      if isOwner {
+        for chunk in 0..<chunks {
+          // Prepare the next unclaimed chunk rather than wait (it is this one or an earlier
+          // one the other thread holds).
+          while !pipeline.isDone(chunk) {
+            if let next = pipeline.claim() {
+              prepare(next)
+              pipeline.markDone(next)
+            } else {
+              sched_yield()
+            }
+          }
+          step(chunk)
+        }
+      } else {
+        while let next = pipeline.claim() {
+          prepare(next)
+          pipeline.markDone(next)
+        }
+      }
+    }
+  }
+
+  /// Runs `step(c)` for c = 0 ..< `chunks` in order on one thread, and `complete(c, worker)`
+  /// for every chunk after its step, on either thread (`worker` 0 or 1, so that each thread
+  /// can accumulate into its own buffers).
+  static func stepThenComplete(
+    chunks: Int, step: (Int) -> Void, complete: (_ chunk: Int, _ worker: Int) -> Void
+  ) {
+    let pipeline = RecurrentPipeline(count: chunks)
+    pipeline.onTwoThreads { isOwner in
+      if isOwner {
+        for chunk in 0..<chunks {
+          step(chunk)
+          pipeline.markDone(chunk)
+        }
+        while let next = pipeline.claim() { complete(next, 0) }
+      } else {
+        while let next = pipeline.claim() {
+          // The owner is running the loop that finishes this chunk.
+          while !pipeline.isDone(next) { sched_yield() }
+          complete(next, 1)
+        }
+      }
+    }
+  }
+
+  /// The next unclaimed chunk, or `nil` when all are claimed.
+  private func claim() -> Int? {
+    let chunk = claimed.wrappingAdd(1, ordering: .relaxed).oldValue
+    return chunk < count ? chunk : nil
+  }
+
+  private func isDone(_ chunk: Int) -> Bool {
+    done.load(ordering: .acquiring) & (1 << UInt64(chunk)) != 0
+  }
+
+  private func markDone(_ chunk: Int) {
+    done.bitwiseOr(1 << UInt64(chunk), ordering: .releasing)
+  }
+
+  /// Runs `body(isOwner)` on two threads when there are several chunks and cores, else once
+  /// as the owner. The first thread to start owns the loop.
+  private func onTwoThreads(_ body: (_ isOwner: Bool) -> Void) {
+    guard count > 1, Parallel.workerCount > 1 else { return body(true) }
+    withoutActuallyEscaping(body) { body in
+      let shared = UncheckedSendable(body)
+      DispatchQueue.concurrentPerform(iterations: 2) { _ in
+        shared.value(!owner.exchange(true, ordering: .relaxed))
+      }
+    }
+  }
+}
