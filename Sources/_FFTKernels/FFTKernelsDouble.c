@@ -18,5 +18,3 @@ typedef double s4fft_vector_f64 __attribute__((vector_size(64)));
 #include "FFTPasses.h"
 #include "FFTRealSignals.h"
 #include "FFTChannels.h"
-#define S4EPI_FLOAT 0
-#include "FFTEpilogues.h"

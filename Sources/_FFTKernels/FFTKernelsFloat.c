@@ -22,5 +22,3 @@ typedef float s4fft_vector_f32 __attribute__((vector_size(64)));
 #include "FFTPasses.h"
 #include "FFTRealSignals.h"
 #include "FFTChannels.h"
-#define S4EPI_FLOAT 1
-#include "FFTEpilogues.h"

@@ -43,12 +43,12 @@ public enum ConvolutionEpilogue {
               let offset = range.lowerBound * width
               if Scalar.self == Float.self {
                 s4ew_skip_gelu_f32(
-                  FFTKernels.float(v + offset), FFTKernels.float(UnsafePointer(u + offset)),
-                  FFTKernels.float(UnsafePointer(d)), range.count, width, form, FFTKernels.float(z + offset))
+                  asFloat(v + offset), asFloat(UnsafePointer(u + offset)),
+                  asFloat(UnsafePointer(d)), range.count, width, form, asFloat(z + offset))
               } else {
                 s4ew_skip_gelu_f64(
-                  FFTKernels.double(v + offset), FFTKernels.double(UnsafePointer(u + offset)),
-                  FFTKernels.double(UnsafePointer(d)), range.count, width, form, FFTKernels.double(z + offset))
+                  asDouble(v + offset), asDouble(UnsafePointer(u + offset)),
+                  asDouble(UnsafePointer(d)), range.count, width, form, asDouble(z + offset))
               }
             }
           }
@@ -83,10 +83,10 @@ public enum ConvolutionEpilogue {
             let o = range.lowerBound
             if Scalar.self == Float.self {
               s4ew_gelu_backward_f32(
-                FFTKernels.float(g + o), FFTKernels.float(v + o), range.count, form, FFTKernels.float(dv + o))
+                asFloat(g + o), asFloat(v + o), range.count, form, asFloat(dv + o))
             } else {
               s4ew_gelu_backward_f64(
-                FFTKernels.double(g + o), FFTKernels.double(v + o), range.count, form, FFTKernels.double(dv + o))
+                asDouble(g + o), asDouble(v + o), range.count, form, asDouble(dv + o))
             }
           }
         }
@@ -114,9 +114,9 @@ public enum ConvolutionEpilogue {
           let (x, y) = shared.value
           let (xo, yo) = (range.lowerBound * 2 * half, range.lowerBound * half)
           if Scalar.self == Float.self {
-            s4ew_glu_f32(FFTKernels.float(x + xo), range.count, half, FFTKernels.float(y + yo))
+            s4ew_glu_f32(asFloat(x + xo), range.count, half, asFloat(y + yo))
           } else {
-            s4ew_glu_f64(FFTKernels.double(x + xo), range.count, half, FFTKernels.double(y + yo))
+            s4ew_glu_f64(asDouble(x + xo), range.count, half, asDouble(y + yo))
           }
         }
       }
@@ -150,11 +150,11 @@ public enum ConvolutionEpilogue {
             let (xo, go) = (range.lowerBound * 2 * half, range.lowerBound * half)
             if Scalar.self == Float.self {
               s4ew_glu_backward_f32(
-                FFTKernels.float(x + xo), FFTKernels.float(g + go), range.count, half, FFTKernels.float(dx + xo))
+                asFloat(x + xo), asFloat(g + go), range.count, half, asFloat(dx + xo))
             } else {
               s4ew_glu_backward_f64(
-                FFTKernels.double(x + xo), FFTKernels.double(g + go), range.count, half,
-                FFTKernels.double(dx + xo))
+                asDouble(x + xo), asDouble(g + go), range.count, half,
+                asDouble(dx + xo))
             }
           }
         }

@@ -37,16 +37,16 @@ extension FFTKernels {
     let conjugate: Int32 = work.conjugate ? 1 : 0
     if Scalar.self == Float.self {
       s4fft_convolve_f32(
-        float(input.first), input.second.map { float($0) }, input.length, input.stride, input.channels, size,
-        float(twiddles), float(data), work.save.map { float($0) }, work.correlation.map { float($0) },
-        work.correlateWith.map { float($0) }, float(work.factor), conjugate, output.length, float(output.first),
-        output.second.map { float($0) })
+        asFloat(input.first), input.second.map { asFloat($0) }, input.length, input.stride, input.channels, size,
+        asFloat(twiddles), asFloat(data), work.save.map { asFloat($0) }, work.correlation.map { asFloat($0) },
+        work.correlateWith.map { asFloat($0) }, asFloat(work.factor), conjugate, output.length, asFloat(output.first),
+        output.second.map { asFloat($0) })
     } else {
       s4fft_convolve_f64(
-        double(input.first), input.second.map { double($0) }, input.length, input.stride, input.channels, size,
-        double(twiddles), double(data), work.save.map { double($0) }, work.correlation.map { double($0) },
-        work.correlateWith.map { double($0) }, double(work.factor), conjugate, output.length, double(output.first),
-        output.second.map { double($0) })
+        asDouble(input.first), input.second.map { asDouble($0) }, input.length, input.stride, input.channels, size,
+        asDouble(twiddles), asDouble(data), work.save.map { asDouble($0) }, work.correlation.map { asDouble($0) },
+        work.correlateWith.map { asDouble($0) }, asDouble(work.factor), conjugate, output.length, asDouble(output.first),
+        output.second.map { asDouble($0) })
     }
   }
 
@@ -58,12 +58,12 @@ extension FFTKernels {
   ) {
     if Scalar.self == Float.self {
       s4fft_channels_spectrum_f32(
-        float(input.first), input.second.map { float($0) }, input.length, input.stride, input.channels, size,
-        float(twiddles), float(data))
+        asFloat(input.first), input.second.map { asFloat($0) }, input.length, input.stride, input.channels, size,
+        asFloat(twiddles), asFloat(data))
     } else {
       s4fft_channels_spectrum_f64(
-        double(input.first), input.second.map { double($0) }, input.length, input.stride, input.channels, size,
-        double(twiddles), double(data))
+        asDouble(input.first), input.second.map { asDouble($0) }, input.length, input.stride, input.channels, size,
+        asDouble(twiddles), asDouble(data))
     }
   }
 
@@ -76,12 +76,12 @@ extension FFTKernels {
   ) {
     if Scalar.self == Float.self {
       s4fft_load_kernels_f32(
-        float(k0), k1.map { float($0) }, rowStride, taps, channels, unsafeBitCast(scale, to: Float.self), size,
-        float(data))
+        asFloat(k0), k1.map { asFloat($0) }, rowStride, taps, channels, unsafeBitCast(scale, to: Float.self), size,
+        asFloat(data))
     } else {
       s4fft_load_kernels_f64(
-        double(k0), k1.map { double($0) }, rowStride, taps, channels, unsafeBitCast(scale, to: Double.self), size,
-        double(data))
+        asDouble(k0), k1.map { asDouble($0) }, rowStride, taps, channels, unsafeBitCast(scale, to: Double.self), size,
+        asDouble(data))
     }
   }
 
@@ -94,12 +94,12 @@ extension FFTKernels {
   ) {
     if Scalar.self == Float.self {
       s4fft_store_kernels_f32(
-        float(data), size, unsafeBitCast(scale, to: Float.self), taps, channels, rowStride, float(dk0),
-        dk1.map { float($0) })
+        asFloat(data), size, unsafeBitCast(scale, to: Float.self), taps, channels, rowStride, asFloat(dk0),
+        dk1.map { asFloat($0) })
     } else {
       s4fft_store_kernels_f64(
-        double(data), size, unsafeBitCast(scale, to: Double.self), taps, channels, rowStride, double(dk0),
-        dk1.map { double($0) })
+        asDouble(data), size, unsafeBitCast(scale, to: Double.self), taps, channels, rowStride, asDouble(dk0),
+        dk1.map { asDouble($0) })
     }
   }
 }

@@ -20,9 +20,9 @@ enum FFTKernels {
     _ data: UnsafeMutablePointer<Scalar>, size: Int, twiddles: UnsafePointer<Scalar>
   ) {
     if Scalar.self == Float.self {
-      s4fft_forward_f32(float(data), size, float(twiddles))
+      s4fft_forward_f32(asFloat(data), size, asFloat(twiddles))
     } else {
-      s4fft_forward_f64(double(data), size, double(twiddles))
+      s4fft_forward_f64(asDouble(data), size, asDouble(twiddles))
     }
   }
 
@@ -32,9 +32,9 @@ enum FFTKernels {
     _ data: UnsafeMutablePointer<Scalar>, size: Int, twiddles: UnsafePointer<Scalar>
   ) {
     if Scalar.self == Float.self {
-      s4fft_inverse_f32(float(data), size, float(twiddles))
+      s4fft_inverse_f32(asFloat(data), size, asFloat(twiddles))
     } else {
-      s4fft_inverse_f64(double(data), size, double(twiddles))
+      s4fft_inverse_f64(asDouble(data), size, asDouble(twiddles))
     }
   }
 
@@ -58,16 +58,16 @@ enum FFTKernels {
       rows.withMemoryRebound(to: UnsafePointer<Float>?.self, capacity: rowCount) { rows in
         spectra.withMemoryRebound(to: UnsafeMutablePointer<Float>?.self, capacity: rowCount) {
           s4fft_rfft_rows_f32(
-            rows, rowCount, half, float(twiddles), float(roots), float(scratch),
-            float(scratch + 2 * half * lanes(Scalar.self)), $0)
+            rows, rowCount, half, asFloat(twiddles), asFloat(roots), asFloat(scratch),
+            asFloat(scratch + 2 * half * lanes(Scalar.self)), $0)
         }
       }
     } else {
       rows.withMemoryRebound(to: UnsafePointer<Double>?.self, capacity: rowCount) { rows in
         spectra.withMemoryRebound(to: UnsafeMutablePointer<Double>?.self, capacity: rowCount) {
           s4fft_rfft_rows_f64(
-            rows, rowCount, half, double(twiddles), double(roots), double(scratch),
-            double(scratch + 2 * half * lanes(Scalar.self)), $0)
+            rows, rowCount, half, asDouble(twiddles), asDouble(roots), asDouble(scratch),
+            asDouble(scratch + 2 * half * lanes(Scalar.self)), $0)
         }
       }
     }
@@ -86,35 +86,18 @@ enum FFTKernels {
       spectra.withMemoryRebound(to: UnsafePointer<Float>?.self, capacity: rowCount) { spectra in
         rows.withMemoryRebound(to: UnsafeMutablePointer<Float>?.self, capacity: rowCount) {
           s4fft_irfft_rows_f32(
-            spectra, rowCount, float(zeroRow), half, float(twiddles), float(roots), float(scratch),
-            float(scratch + 2 * half * lanes(Scalar.self)), $0)
+            spectra, rowCount, asFloat(zeroRow), half, asFloat(twiddles), asFloat(roots), asFloat(scratch),
+            asFloat(scratch + 2 * half * lanes(Scalar.self)), $0)
         }
       }
     } else {
       spectra.withMemoryRebound(to: UnsafePointer<Double>?.self, capacity: rowCount) { spectra in
         rows.withMemoryRebound(to: UnsafeMutablePointer<Double>?.self, capacity: rowCount) {
           s4fft_irfft_rows_f64(
-            spectra, rowCount, double(zeroRow), half, double(twiddles), double(roots), double(scratch),
-            double(scratch + 2 * half * lanes(Scalar.self)), $0)
+            spectra, rowCount, asDouble(zeroRow), half, asDouble(twiddles), asDouble(roots), asDouble(scratch),
+            asDouble(scratch + 2 * half * lanes(Scalar.self)), $0)
         }
       }
     }
-  }
-
-  @inline(__always)
-  static func float<Scalar>(_ p: UnsafePointer<Scalar>) -> UnsafePointer<Float> {
-    UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
-  }
-  @inline(__always)
-  static func float<Scalar>(_ p: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
-    UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
-  }
-  @inline(__always)
-  static func double<Scalar>(_ p: UnsafePointer<Scalar>) -> UnsafePointer<Double> {
-    UnsafeRawPointer(p).assumingMemoryBound(to: Double.self)
-  }
-  @inline(__always)
-  static func double<Scalar>(_ p: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Double> {
-    UnsafeMutableRawPointer(p).assumingMemoryBound(to: Double.self)
   }
 }

@@ -12,9 +12,9 @@ struct FFTTwiddles<Scalar: FFTScalar>: Sendable {
     self.size = size
     table = SharedScalars(count: 2 * size) { table in
       if Scalar.self == Float.self {
-        s4fft_twiddles_f32(FFTKernels.float(table), size)
+        s4fft_twiddles_f32(asFloat(table), size)
       } else {
-        s4fft_twiddles_f64(FFTKernels.double(table), size)
+        s4fft_twiddles_f64(asDouble(table), size)
       }
     }
   }

@@ -34,12 +34,12 @@ extension SSMRecurrence {
                 let (begin, end) = (items.lowerBound, items.upperBound)
                 if Scalar.self == Float.self {
                   s4rec_step_f32(
-                    FFTKernels.float(coefficients), beta.map { FFTKernels.float($0) }, FFTKernels.float(x),
-                    FFTKernels.float(u), FFTKernels.float(y), begin, end, h, c, r, p)
+                    asFloat(coefficients), beta.map { asFloat($0) }, asFloat(x),
+                    asFloat(u), asFloat(y), begin, end, h, c, r, p)
                 } else {
                   s4rec_step_f64(
-                    FFTKernels.double(coefficients), beta.map { FFTKernels.double($0) }, FFTKernels.double(x),
-                    FFTKernels.double(u), FFTKernels.double(y), begin, end, h, c, r, p)
+                    asDouble(coefficients), beta.map { asDouble($0) }, asDouble(x),
+                    asDouble(u), asDouble(y), begin, end, h, c, r, p)
                 }
               }
             }

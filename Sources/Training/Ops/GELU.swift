@@ -34,9 +34,9 @@ extension Tensor where Scalar: DifferentiableScalar {
           let (x, y) = shared.value
           let o = range.lowerBound
           if Scalar.self == Float.self {
-            s4ew_gelu_f32(float(x + o), range.count, form, float(y + o))
+            s4ew_gelu_f32(asFloat(x + o), range.count, form, asFloat(y + o))
           } else {
-            s4ew_gelu_f64(double(x + o), range.count, form, double(y + o))
+            s4ew_gelu_f64(asDouble(x + o), range.count, form, asDouble(y + o))
           }
         }
       })
@@ -57,9 +57,9 @@ extension Tensor where Scalar: DifferentiableScalar {
             let (x, g, dx) = shared.value
             let o = range.lowerBound
             if Scalar.self == Float.self {
-              s4ew_gelu_backward_f32(float(g + o), float(x + o), range.count, form, float(dx + o))
+              s4ew_gelu_backward_f32(asFloat(g + o), asFloat(x + o), range.count, form, asFloat(dx + o))
             } else {
-              s4ew_gelu_backward_f64(double(g + o), double(x + o), range.count, form, double(dx + o))
+              s4ew_gelu_backward_f64(asDouble(g + o), asDouble(x + o), range.count, form, asDouble(dx + o))
             }
           }
         })

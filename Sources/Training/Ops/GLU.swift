@@ -35,9 +35,9 @@ extension Tensor where Scalar: DifferentiableScalar {
           let (x, y) = shared.value
           let (xo, yo) = (2 * range.lowerBound * block, range.lowerBound * block)
           if Scalar.self == Float.self {
-            s4ew_glu_f32(float(x + xo), range.count, block, float(y + yo))
+            s4ew_glu_f32(asFloat(x + xo), range.count, block, asFloat(y + yo))
           } else {
-            s4ew_glu_f64(double(x + xo), range.count, block, double(y + yo))
+            s4ew_glu_f64(asDouble(x + xo), range.count, block, asDouble(y + yo))
           }
         }
       })
@@ -67,9 +67,9 @@ extension Variable {
               let (x, g, dx) = shared.value
               let (xo, go) = (2 * range.lowerBound * block, range.lowerBound * block)
               if Scalar.self == Float.self {
-                s4ew_glu_backward_f32(float(x + xo), float(g + go), range.count, block, float(dx + xo))
+                s4ew_glu_backward_f32(asFloat(x + xo), asFloat(g + go), range.count, block, asFloat(dx + xo))
               } else {
-                s4ew_glu_backward_f64(double(x + xo), double(g + go), range.count, block, double(dx + xo))
+                s4ew_glu_backward_f64(asDouble(x + xo), asDouble(g + go), range.count, block, asDouble(dx + xo))
               }
             }
           })

@@ -62,19 +62,7 @@
   /* The reverse for real parts: dk0[c·rowStride + s] = scale·Re data[s], dk1[c·rowStride +  \
      s] = scale·Re data[size−1−s] (dk1 when given), s < taps. */                             \
   void s4fft_store_kernels_##SUFFIX(const REAL *data, long size, REAL scale, long taps,        \
-                                    long channels, long rowStride, REAL *dk0, REAL *dk1);      \
-  /* The D skip and GELU after a convolution, rows of `width` channels: v ← v + d∘u in place \
-     and z = GELU(v) (x·Φ(x), or the tanh form when tanh_form ≠ 0). */                      \
-  void s4epi_skip_gelu_##SUFFIX(REAL *v, const REAL *u, const REAL *d, long rows, long width,  \
-                                int tanh_form, REAL *z);                                     \
-  /* dv = g·GELU′(v) for `count` scalars. */                                                 \
-  void s4epi_gelu_backward_##SUFFIX(const REAL *g, const REAL *v, long count, int tanh_form,  \
-                                    REAL *dv);                                               \
-  /* GLU over rows of 2·half scalars [a, b]: y = a·σ(b), rows of `half`. */                  \
-  void s4epi_glu_##SUFFIX(const REAL *x, long rows, long half, REAL *y);                      \
-  /* Its pullback: da = g·σ(b), db = g·a·σ(b)(1 − σ(b)), into rows of 2·half. */              \
-  void s4epi_glu_backward_##SUFFIX(const REAL *x, const REAL *g, long rows, long half,        \
-                                   REAL *dx);
+                                    long channels, long rowStride, REAL *dk0, REAL *dk1);
 
 /* Keeps freed memory with the process (glibc: blocks up to 1 GiB from the heap, no trimming);
    returns whether the allocator accepted the setting. */
