@@ -102,8 +102,10 @@ void RN(s4rnn_pack_weight)(long hidden, long gates, const REAL *weight, int tran
 }
 
 /// The same sums for `width` ≤ PANEL columns and rows ≤ PANEL_ROWS: full panels through the
-/// register kernel (one instance per row count), a narrower last panel scalar by scalar.
-S4RNN_INLINE void RN(s4rnn_columns)(long rows, long width, long depth, const REAL *a, long lda,
+/// register kernel (one instance per row count), a narrower last panel scalar by scalar. Not
+/// inlined into the time loops, so that the constants of their gate arithmetic do not crowd
+/// the accumulators out of the registers (which spilled them in the GRU's loop).
+S4RNN_CLONES static void RN(s4rnn_columns)(long rows, long width, long depth, const REAL *a, long lda,
                                     const REAL *w, long ldw, const REAL *init, long ldi, REAL *c,
                                     long ldc, long ahead) {
   if (width == PANEL) {

@@ -104,6 +104,8 @@ struct ChunkGradients<Scalar: DifferentiableScalar> {
 }
 
 /// The sum of the two per-thread copies in `pair` (2, ·…) as one tensor of shape `shape`.
+@specialized(where Scalar == Float)
+@specialized(where Scalar == Double)
 func sumOfCopies<Scalar: DifferentiableScalar>(_ pair: Tensor<Scalar>, shape: [Int])
   -> Tensor<Scalar>
 {
