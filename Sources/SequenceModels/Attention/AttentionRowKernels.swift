@@ -1,4 +1,5 @@
 import RealModule
+import StateSpace
 import Training
 import _FFTKernels
 
@@ -23,8 +24,7 @@ func softmaxNumerators<Scalar: DifferentiableScalar>(
 ) -> (maximum: Scalar, sum: Scalar) {
   if Scalar.self == Float.self {
     var maximum: Float = 0
-    let sum = s4attn_softmax_row_f32(
-      UnsafeMutableRawPointer(row).assumingMemoryBound(to: Float.self), visible, count, &maximum)
+    let sum = s4attn_softmax_row_f32(asFloat(row), visible, count, &maximum)
     return (Scalar(maximum), Scalar(sum))
   }
   (row + visible).update(repeating: 0, count: count - visible)
@@ -67,9 +67,7 @@ func weightsAndScoreGradients<Scalar: DifferentiableScalar>(
 ) {
   if Scalar.self == Float.self {
     s4attn_score_gradient_row_f32(
-      UnsafeMutableRawPointer(weights).assumingMemoryBound(to: Float.self),
-      UnsafeMutableRawPointer(gradients).assumingMemoryBound(to: Float.self),
-      mask.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }, visible, count,
+      asFloat(weights), asFloat(gradients), mask.map { asFloat($0) }, visible, count,
       Float(logSumExp), Float(outputDotGradient))
     return
   }
