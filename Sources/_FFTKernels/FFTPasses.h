@@ -48,11 +48,13 @@ S4FFT_INLINE void FN(make_plan)(FN(plan) * plan, long size, const REAL *table) {
 
 #define H_SQRT_HALF ((REAL)0.70710678118654752440L)
 
-/// c ← c·w (c = (cr, ci) vectors, w = (wr, wi) scalars); c·conj w when CONJ.
+/// c ← c·w (c = (cr, ci) vectors, w = (wr, wi) scalars); c·conj w when CONJ. The scalars
+/// meet the vectors directly, so that each becomes a broadcast load (embedded in the FMA with
+/// AVX-512); splatting them first as 0 + w costs an add and a register broadcast each (the
+/// add cannot be dropped without fast-math: 0 + (−0) = +0).
 #define CMUL(cr, ci, wr, wi, CONJ)                 \
   do {                                             \
-    VEC _wr = (VEC){0} + (wr);                     \
-    VEC _wi = (VEC){0} + ((CONJ) ? -(wi) : (wi));  \
+    REAL _wr = (wr), _wi = (CONJ) ? -(wi) : (wi);  \
     VEC _r = (cr) * _wr - (ci) * _wi;              \
     (ci) = (cr) * _wi + (ci) * _wr;                \
     (cr) = _r;                                     \
