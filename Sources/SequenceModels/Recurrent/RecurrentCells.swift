@@ -24,12 +24,12 @@ enum RecurrentCells {
       weight.withUnsafeBufferPointer { weight in
         if Scalar.self == Float.self {
           s4rnn_pack_weight_f32(
-            hidden, gates, float(weight.baseAddress!), transposed ? 1 : 0,
-            float(packed.baseAddress!))
+            hidden, gates, asFloat(weight.baseAddress!), transposed ? 1 : 0,
+            asFloat(packed.baseAddress!))
         } else {
           s4rnn_pack_weight_f64(
-            hidden, gates, double(weight.baseAddress!), transposed ? 1 : 0,
-            double(packed.baseAddress!))
+            hidden, gates, asDouble(weight.baseAddress!), transposed ? 1 : 0,
+            asDouble(packed.baseAddress!))
         }
       }
     })
@@ -47,14 +47,14 @@ enum RecurrentCells {
   ) {
     if Scalar.self == Float.self {
       s4rnn_lstm_forward_f32(
-        batch, hidden, length, steps.lowerBound, steps.upperBound, float(weight), float(packed),
-        float(initialHidden), float(cellState), float(gates), float(cells), float(cellTanh),
-        float(output))
+        batch, hidden, length, steps.lowerBound, steps.upperBound, asFloat(weight), asFloat(packed),
+        asFloat(initialHidden), asFloat(cellState), asFloat(gates), asFloat(cells), asFloat(cellTanh),
+        asFloat(output))
     } else {
       s4rnn_lstm_forward_f64(
-        batch, hidden, length, steps.lowerBound, steps.upperBound, double(weight),
-        double(packed), double(initialHidden), double(cellState), double(gates), double(cells),
-        double(cellTanh), double(output))
+        batch, hidden, length, steps.lowerBound, steps.upperBound, asDouble(weight),
+        asDouble(packed), asDouble(initialHidden), asDouble(cellState), asDouble(gates), asDouble(cells),
+        asDouble(cellTanh), asDouble(output))
     }
   }
 
@@ -71,14 +71,14 @@ enum RecurrentCells {
   ) {
     if Scalar.self == Float.self {
       s4rnn_lstm_backward_f32(
-        batch, hidden, length, steps.lowerBound, steps.upperBound, float(packedTransposed),
-        float(gates), float(cells), float(cellTanh), float(outputGradient), float(gateGradient),
-        float(hiddenGradient), float(cellGradient))
+        batch, hidden, length, steps.lowerBound, steps.upperBound, asFloat(packedTransposed),
+        asFloat(gates), asFloat(cells), asFloat(cellTanh), asFloat(outputGradient), asFloat(gateGradient),
+        asFloat(hiddenGradient), asFloat(cellGradient))
     } else {
       s4rnn_lstm_backward_f64(
-        batch, hidden, length, steps.lowerBound, steps.upperBound, double(packedTransposed),
-        double(gates), double(cells), double(cellTanh), double(outputGradient),
-        double(gateGradient), double(hiddenGradient), double(cellGradient))
+        batch, hidden, length, steps.lowerBound, steps.upperBound, asDouble(packedTransposed),
+        asDouble(gates), asDouble(cells), asDouble(cellTanh), asDouble(outputGradient),
+        asDouble(gateGradient), asDouble(hiddenGradient), asDouble(cellGradient))
     }
   }
 
@@ -93,14 +93,14 @@ enum RecurrentCells {
   ) {
     if Scalar.self == Float.self {
       s4rnn_gru_forward_f32(
-        batch, hidden, length, steps.lowerBound, steps.upperBound, float(weight), float(packed),
-        float(recurrentBias), float(initialHidden), float(gates), float(recurrentNew),
-        float(output))
+        batch, hidden, length, steps.lowerBound, steps.upperBound, asFloat(weight), asFloat(packed),
+        asFloat(recurrentBias), asFloat(initialHidden), asFloat(gates), asFloat(recurrentNew),
+        asFloat(output))
     } else {
       s4rnn_gru_forward_f64(
-        batch, hidden, length, steps.lowerBound, steps.upperBound, double(weight),
-        double(packed), double(recurrentBias), double(initialHidden), double(gates),
-        double(recurrentNew), double(output))
+        batch, hidden, length, steps.lowerBound, steps.upperBound, asDouble(weight),
+        asDouble(packed), asDouble(recurrentBias), asDouble(initialHidden), asDouble(gates),
+        asDouble(recurrentNew), asDouble(output))
     }
   }
 
@@ -117,47 +117,15 @@ enum RecurrentCells {
   ) {
     if Scalar.self == Float.self {
       s4rnn_gru_backward_f32(
-        batch, hidden, length, steps.lowerBound, steps.upperBound, float(packedTransposed),
-        float(gates), float(recurrentNew), float(output), float(outputGradient),
-        float(inputGradient), float(recurrentGradient), float(hiddenGradient))
+        batch, hidden, length, steps.lowerBound, steps.upperBound, asFloat(packedTransposed),
+        asFloat(gates), asFloat(recurrentNew), asFloat(output), asFloat(outputGradient),
+        asFloat(inputGradient), asFloat(recurrentGradient), asFloat(hiddenGradient))
     } else {
       s4rnn_gru_backward_f64(
-        batch, hidden, length, steps.lowerBound, steps.upperBound, double(packedTransposed),
-        double(gates), double(recurrentNew), double(output), double(outputGradient),
-        double(inputGradient), double(recurrentGradient), double(hiddenGradient))
+        batch, hidden, length, steps.lowerBound, steps.upperBound, asDouble(packedTransposed),
+        asDouble(gates), asDouble(recurrentNew), asDouble(output), asDouble(outputGradient),
+        asDouble(inputGradient), asDouble(recurrentGradient), asDouble(hiddenGradient))
     }
-  }
-
-  // The same addresses as Float or Double pointers (only called when Scalar is that type).
-  @inline(__always)
-  private static func float<S>(_ p: UnsafePointer<S>) -> UnsafePointer<Float> {
-    UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
-  }
-  @inline(__always)
-  private static func float<S>(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Float> {
-    UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
-  }
-  @inline(__always)
-  private static func float<S>(_ p: UnsafePointer<S>?) -> UnsafePointer<Float>? { p.map(float) }
-  @inline(__always)
-  private static func float<S>(_ p: UnsafeMutablePointer<S>?) -> UnsafeMutablePointer<Float>? {
-    p.map(float)
-  }
-  @inline(__always)
-  private static func double<S>(_ p: UnsafePointer<S>) -> UnsafePointer<Double> {
-    UnsafeRawPointer(p).assumingMemoryBound(to: Double.self)
-  }
-  @inline(__always)
-  private static func double<S>(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Double> {
-    UnsafeMutableRawPointer(p).assumingMemoryBound(to: Double.self)
-  }
-  @inline(__always)
-  private static func double<S>(_ p: UnsafePointer<S>?) -> UnsafePointer<Double>? {
-    p.map(double)
-  }
-  @inline(__always)
-  private static func double<S>(_ p: UnsafeMutablePointer<S>?) -> UnsafeMutablePointer<Double>? {
-    p.map(double)
   }
 }
 

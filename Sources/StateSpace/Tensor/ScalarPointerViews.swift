@@ -25,3 +25,23 @@ package func asDouble<Scalar>(_ p: UnsafePointer<Scalar>) -> UnsafePointer<Doubl
 package func asDouble<Scalar>(_ p: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Double> {
   UnsafeMutableRawPointer(p).assumingMemoryBound(to: Double.self)
 }
+
+/// An optional `p` as `Float`.
+@inline(__always)
+package func asFloat<Scalar>(_ p: UnsafePointer<Scalar>?) -> UnsafePointer<Float>? { p.map(asFloat) }
+
+/// An optional `p` as `Float`.
+@inline(__always)
+package func asFloat<Scalar>(_ p: UnsafeMutablePointer<Scalar>?) -> UnsafeMutablePointer<Float>? {
+  p.map(asFloat)
+}
+
+/// An optional `p` as `Double`.
+@inline(__always)
+package func asDouble<Scalar>(_ p: UnsafePointer<Scalar>?) -> UnsafePointer<Double>? { p.map(asDouble) }
+
+/// An optional `p` as `Double`.
+@inline(__always)
+package func asDouble<Scalar>(_ p: UnsafeMutablePointer<Scalar>?) -> UnsafeMutablePointer<Double>? {
+  p.map(asDouble)
+}
