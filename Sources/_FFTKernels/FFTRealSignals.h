@@ -13,16 +13,24 @@
 // (Fusing the transposes with the outer radix-8 pass, which saves one trip, was slower: the
 // pass then reads or writes 8·LANES row streams at once, too many for the caches.)
 
-/// From this M on, the split writes the spectra to a stage of LANES rows (pitch STAGE_PITCH)
-/// that is then copied to the output rows (and the inverse copies its input rows to the stage
-/// first). Written straight to rows, whose lines are not in the cache, the split's 2·LANES
-/// write streams fetch each line from memory and push the not yet read part of z out of L2,
-/// which the split then reads back at random: 20–30 % slower at n = 8192. The stage stays in
-/// L2 and the copy streams one row at a time.
+/// From this M on, the split writes the spectra to a stage of LANES rows that is then copied
+/// to the output rows (and the inverse copies its input rows to the stage first). Written
+/// straight to rows, whose lines are not in the cache, the split's 2·LANES write streams
+/// fetch each line from memory and push the not yet read part of z out of L2, which the split
+/// then reads back at random: 20–30 % slower at n = 8192.
+///
+/// The forward stage holds S4FFT_STAGE_BINS bins of X (a chunk of tiles) and as many mirror
+/// bins per row, copied out with streaming stores after each chunk: as fast at n = 8192 as a
+/// stage of whole rows, and the scratch stays at about z for long transforms (a stage of
+/// whole rows doubled it: 512 MiB per worker at n = 2^22). The inverse still copies whole
+/// rows in: copied in by chunks, its 2·LANES short read runs defeat the prefetchers (2–3×
+/// slower at n = 8192).
 #define STAGE_SPLIT_HALF 2048
-/// Scalars per stage row: M + 1 bins and one vector of padding, so that the rows do not all
-/// start on the same cache sets.
-#define STAGE_PITCH(half) (2 * ((half) + 1) + LANES)
+/// Scalars per forward stage row (X part or mirror part): the chunk and one vector of
+/// padding, so that the rows do not all start on the same cache sets.
+#define STAGE_PITCH (2 * S4FFT_STAGE_BINS + LANES)
+/// Scalars per inverse stage row: M + 1 bins and one vector of padding.
+#define INVERSE_STAGE_PITCH(half) (2 * ((half) + 1) + LANES)
 
 /// blocked[t·LANES + lane] = rows[lane][t] for t < count; lanes ≥ rowCount are zero.
 S4FFT_INLINE void FN(gather_rows)(const REAL *const *rows, long rowCount, long count, REAL *blocked) {
@@ -81,61 +89,63 @@ S4FFT_INLINE void FN(transpose_pairs)(VEC *v) {
     yi = pi - ai;                                                       \
   } while (0)
 
-/// The half spectra X_0…X_M of every lane from Z (bit-reversed), written as interleaved
-/// complex rows of M + 1 bins; roots: W_n^k/2, k ≤ M/2.
+/// The half spectra of every lane for the tiles k0 ∈ [begin, end) (multiples of LANES,
+/// end ≤ M/2, M ≥ 2·LANES) from Z (bit-reversed): X_k to rows[r] + 2k + xShift, X_{M−k} to
+/// rows[r] + 2(M − k) + yShift, interleaved complex; roots: W_n^k/2, k ≤ M/2.
 ///
 /// A tile is done in two halves of E = LANES/2 bins: bins k0 + h·E + e of X and their mirrors,
 /// which fill the other half of the mirror tile. Interleaving real and imaginary parts makes
 /// E vectors of E complex values (lane pairs) per half-row group, and a transpose of pairs
 /// turns them into one row vector of E bins each: fewer shuffles than transposing the real
 /// and imaginary parts apart, and few enough live vectors to stay in registers.
-S4FFT_INLINE void FN(real_spectra)(const REAL *z, long half, const REAL *roots, REAL *const *rows, long rowCount) {
+S4FFT_INLINE void FN(real_spectra_tiles)(const REAL *z, long half, const REAL *roots, long begin, long end, REAL *const *rows, long xShift, long yShift, long rowCount) {
   enum { E = LANES / 2 };
-  int bits = half > 1 ? FN(log2_of)(half) : 0;
-  long k = 0;
-  if (half >= 2 * LANES) {
-    long low[LANES];  // rev(i) for i < LANES: rev(k0 + i) = rev(k0) | rev(i) when LANES divides k0
-    for (long i = 0; i < LANES; i++) low[i] = FN(reverse_bits)(i, bits);
-    for (long k0 = 0; k0 < half / 2; k0 += LANES) {
-      // Partners M − k0 − i: the aligned tile below M − k0 (i ≥ 1), and M − k0 itself (i = 0).
-      long tile = FN(reverse_bits)(k0, bits), below = FN(reverse_bits)(half - k0 - LANES, bits);
-      long top = FN(reverse_bits)((half - k0) & (half - 1), bits);
-      long mirror = half - k0 - (LANES - 1);  // bins mirror … M − k0 hold X_{M−k}
+  int bits = FN(log2_of)(half);
+  long low[LANES];  // rev(i) for i < LANES: rev(k0 + i) = rev(k0) | rev(i) when LANES divides k0
+  for (long i = 0; i < LANES; i++) low[i] = FN(reverse_bits)(i, bits);
+  for (long k0 = begin; k0 < end; k0 += LANES) {
+    // Partners M − k0 − i: the aligned tile below M − k0 (i ≥ 1), and M − k0 itself (i = 0).
+    long tile = FN(reverse_bits)(k0, bits), below = FN(reverse_bits)(half - k0 - LANES, bits);
+    long top = FN(reverse_bits)((half - k0) & (half - 1), bits);
+    long mirror = half - k0 - (LANES - 1);  // bins mirror … M − k0 hold X_{M−k}
 #pragma clang loop unroll(full)
-      for (int h = 0; h < 2; h++) {
-        VEC xlo[E], xhi[E], ylo[E], yhi[E];  // rows < E resp. ≥ E; X bins k0 + h·E + e, mirrors
+    for (int h = 0; h < 2; h++) {
+      VEC xlo[E], xhi[E], ylo[E], yhi[E];  // rows < E resp. ≥ E; X bins k0 + h·E + e, mirrors
 #pragma clang loop unroll(full)
-        for (int e = 0; e < E; e++) {
-          int i = h * E + e;
-          const REAL *zp = z + (tile | low[i]) * ELEMENT;
-          const REAL *cp = z + (i == 0 ? top : below | low[LANES - i]) * ELEMENT;
-          REAL wr = roots[2 * (k0 + i)], wi = roots[2 * (k0 + i) + 1];
-          VEC xr, xi, yr, yi;
-          S4FFT_SPLIT(LOAD(zp), LOAD(zp + LANES), LOAD(cp), LOAD(cp + LANES), wr, wi, xr, xi, yr, yi);
-          xlo[e] = INTERLEAVE_LO(xr, xi);
-          xhi[e] = INTERLEAVE_HI(xr, xi);
-          ylo[E - 1 - e] = INTERLEAVE_LO(yr, yi);  // bin mirror + LANES − 1 − i
-          yhi[E - 1 - e] = INTERLEAVE_HI(yr, yi);
-        }
-        FN(transpose_pairs)(xlo);
-        FN(transpose_pairs)(xhi);
-        FN(transpose_pairs)(ylo);
-        FN(transpose_pairs)(yhi);
-        long xAt = 2 * (k0 + h * E), yAt = 2 * (mirror + (1 - h) * E);
-        for (int r = 0; r < E && r < rowCount; r++) {
-          STORE(rows[r] + xAt, xlo[r]);
-          STORE(rows[r] + yAt, ylo[r]);
-        }
-        for (int r = 0; r < E && E + r < rowCount; r++) {
-          STORE(rows[E + r] + xAt, xhi[r]);
-          STORE(rows[E + r] + yAt, yhi[r]);
-        }
+      for (int e = 0; e < E; e++) {
+        int i = h * E + e;
+        const REAL *zp = z + (tile | low[i]) * ELEMENT;
+        const REAL *cp = z + (i == 0 ? top : below | low[LANES - i]) * ELEMENT;
+        REAL wr = roots[2 * (k0 + i)], wi = roots[2 * (k0 + i) + 1];
+        VEC xr, xi, yr, yi;
+        S4FFT_SPLIT(LOAD(zp), LOAD(zp + LANES), LOAD(cp), LOAD(cp + LANES), wr, wi, xr, xi, yr, yi);
+        xlo[e] = INTERLEAVE_LO(xr, xi);
+        xhi[e] = INTERLEAVE_HI(xr, xi);
+        ylo[E - 1 - e] = INTERLEAVE_LO(yr, yi);  // bin mirror + LANES − 1 − i
+        yhi[E - 1 - e] = INTERLEAVE_HI(yr, yi);
+      }
+      FN(transpose_pairs)(xlo);
+      FN(transpose_pairs)(xhi);
+      FN(transpose_pairs)(ylo);
+      FN(transpose_pairs)(yhi);
+      long xAt = 2 * (k0 + h * E) + xShift, yAt = 2 * (mirror + (1 - h) * E) + yShift;
+      for (int r = 0; r < E && r < rowCount; r++) {
+        STORE(rows[r] + xAt, xlo[r]);
+        STORE(rows[r] + yAt, ylo[r]);
+      }
+      for (int r = 0; r < E && E + r < rowCount; r++) {
+        STORE(rows[E + r] + xAt, xhi[r]);
+        STORE(rows[E + r] + yAt, yhi[r]);
       }
     }
-    k = half / 2;
   }
-  // Short transforms, and the middle bin k = M/2 (whose mirror is itself) of long ones.
-  for (; k <= half / 2; k++) {
+}
+
+/// Bins k ∈ [begin, last] and M − k of every lane, one at a time: short transforms, and the
+/// middle bin k = M/2 (whose mirror is itself) of long ones.
+S4FFT_INLINE void FN(real_spectra_bins)(const REAL *z, long half, const REAL *roots, long begin, long last, REAL *const *rows, long rowCount) {
+  int bits = half > 1 ? FN(log2_of)(half) : 0;
+  for (long k = begin; k <= last; k++) {
     long p = bits ? FN(reverse_bits)(k, bits) : 0;
     long pc = bits ? FN(reverse_bits)((half - k) & (half - 1), bits) : 0;
     REAL wr = roots[2 * k], wi = roots[2 * k + 1];
@@ -230,8 +240,7 @@ S4FFT_INLINE void FN(real_spectra_inverse)(const REAL *const *rows, long rowCoun
 
 /// dst[i] = src[i] for i < count, with streaming (non-temporal) stores from the first 64-byte
 /// boundary of dst on: the output rows are not read back here, and a normal store would
-/// first fetch every line it writes from memory (512 KiB per block at n = 8192). The spectra
-/// are then in memory rather than in the caches when the call returns.
+/// first fetch every line it writes from memory (512 KiB per block at n = 8192).
 S4FFT_INLINE void FN(stream_copy)(REAL *dst, const REAL *src, long count) {
   long head = (long)((64 - ((unsigned long)dst & 63)) & 63) / (long)sizeof(REAL);
   if (head > count) head = count;
@@ -244,14 +253,27 @@ S4FFT_INLINE void FN(stream_copy)(REAL *dst, const REAL *src, long count) {
 S4FFT_CLONES void FN(s4fft_rfft_rows)(const REAL *const *rows, long rowCount, long half, const REAL *twiddles, const REAL *roots, REAL *z, REAL *stage, REAL *const *spectra) {
   FN(gather_rows)(rows, rowCount, 2 * half, z);
   FN(s4fft_forward)(z, half, twiddles);
-  if (half < STAGE_SPLIT_HALF) {
-    FN(real_spectra)(z, half, roots, spectra, rowCount);
+  if (half < 2 * LANES) {
+    FN(real_spectra_bins)(z, half, roots, 0, half / 2, spectra, rowCount);
     return;
   }
-  REAL *staged[LANES];
-  for (long r = 0; r < rowCount; r++) staged[r] = stage + r * STAGE_PITCH(half);
-  FN(real_spectra)(z, half, roots, staged, rowCount);
-  for (long r = 0; r < rowCount; r++) FN(stream_copy)(spectra[r], staged[r], 2 * (half + 1));
+  if (half < STAGE_SPLIT_HALF) {
+    FN(real_spectra_tiles)(z, half, roots, 0, half / 2, spectra, 0, 0, rowCount);
+  } else {
+    // Chunk [c, c + S4FFT_STAGE_BINS) of X to the first half of stage row r, its mirrors
+    // [M − c − S4FFT_STAGE_BINS + 1, M − c] to the second, then both to the output.
+    REAL *staged[LANES];
+    for (long r = 0; r < rowCount; r++) staged[r] = stage + 2 * r * STAGE_PITCH;
+    for (long c = 0; c < half / 2; c += S4FFT_STAGE_BINS) {
+      long yBase = half - c - S4FFT_STAGE_BINS + 1;
+      FN(real_spectra_tiles)(z, half, roots, c, c + S4FFT_STAGE_BINS, staged, -2 * c, STAGE_PITCH - 2 * yBase, rowCount);
+      for (long r = 0; r < rowCount; r++) {
+        FN(stream_copy)(spectra[r] + 2 * c, staged[r], 2 * S4FFT_STAGE_BINS);
+        FN(stream_copy)(spectra[r] + 2 * yBase, staged[r] + STAGE_PITCH, 2 * S4FFT_STAGE_BINS);
+      }
+    }
+  }
+  FN(real_spectra_bins)(z, half, roots, half / 2, half / 2, spectra, rowCount);
 #if defined(__x86_64__)
   __builtin_ia32_sfence();  // the streaming stores before any later store (a thread's handoff)
 #endif
@@ -261,8 +283,8 @@ S4FFT_CLONES void FN(s4fft_irfft_rows)(const REAL *const *spectra, long rowCount
   const REAL *staged[LANES];
   if (half >= STAGE_SPLIT_HALF) {
     for (long r = 0; r < rowCount; r++) {
-      staged[r] = stage + r * STAGE_PITCH(half);
-      memcpy(stage + r * STAGE_PITCH(half), spectra[r], sizeof(REAL) * 2 * (size_t)(half + 1));
+      staged[r] = stage + r * INVERSE_STAGE_PITCH(half);
+      memcpy(stage + r * INVERSE_STAGE_PITCH(half), spectra[r], sizeof(REAL) * 2 * (size_t)(half + 1));
     }
     spectra = staged;
   }
@@ -276,3 +298,4 @@ S4FFT_CLONES void FN(s4fft_irfft_rows)(const REAL *const *spectra, long rowCount
 #undef S4FFT_MERGE
 #undef STAGE_SPLIT_HALF
 #undef STAGE_PITCH
+#undef INVERSE_STAGE_PITCH

@@ -38,15 +38,23 @@ enum FFTKernels {
     }
   }
 
-  /// Scalars of scratch for one block of real rows: the blocked transform (half elements of
-  /// 2·lanes scalars) and the stage of `lanes` spectrum rows (2·half + 2 + lanes scalars each).
+  /// Scalars of scratch for one block of ``realForward``: the blocked transform (half
+  /// elements of 2·lanes scalars) and the stage of `lanes` rows of S4FFT_STAGE_BINS bins and
+  /// as many mirror bins, each part padded by one vector.
   @inline(__always)
-  static func realScratchCount(half: Int, lanes: Int) -> Int {
+  static func realForwardScratchCount(half: Int, lanes: Int) -> Int {
+    2 * half * lanes + 2 * lanes * (2 * Int(S4FFT_STAGE_BINS) + lanes)
+  }
+
+  /// Scalars of scratch for one block of ``realInverse``: the blocked transform and the
+  /// stage of `lanes` spectrum rows (2·half + 2 + lanes scalars each).
+  @inline(__always)
+  static func realInverseScratchCount(half: Int, lanes: Int) -> Int {
     2 * half * lanes + lanes * (2 * half + 2 + lanes)
   }
 
   /// The half spectra of up to `lanes` real rows of 2·half samples (interleaved complex rows
-  /// of half + 1 bins), through `scratch` (``realScratchCount(half:lanes:)`` scalars);
+  /// of half + 1 bins), through `scratch` (``realForwardScratchCount(half:lanes:)`` scalars);
   /// `roots` holds W_n^k/2, k ≤ half/2.
   @inline(__always)
   static func realForward<Scalar: FFTScalar>(
@@ -75,7 +83,7 @@ enum FFTKernels {
 
   /// Up to `lanes` real rows of 2·half samples, scaled by 1/(2·half), from their half spectra
   /// (lanes ≥ rowCount read `zeroRow`, 2·half + 2 zeros), through `scratch`
-  /// (``realScratchCount(half:lanes:)`` scalars); `roots` holds conj W_n^k/n, k ≤ half/2.
+  /// (``realInverseScratchCount(half:lanes:)`` scalars); `roots` holds conj W_n^k/n, k ≤ half/2.
   @inline(__always)
   static func realInverse<Scalar: FFTScalar>(
     spectra: UnsafePointer<UnsafePointer<Scalar>?>, rowCount: Int, zeroRow: UnsafePointer<Scalar>, half: Int,

@@ -49,7 +49,7 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
     let shared = UncheckedSendable((signals, UnsafeMutableRawPointer(spectra).assumingMemoryBound(to: Scalar.self)))
     Parallel.forEachChunk(of: blocks, minimumChunk: minimumBlocks(lanes: lanes)) { chunk in
       let (signals, spectra) = shared.value
-      let z = ScratchBuffer<Scalar>(count: FFTKernels.realScratchCount(half: half, lanes: lanes))
+      let z = ScratchBuffer<Scalar>(count: FFTKernels.realForwardScratchCount(half: half, lanes: lanes))
       withUnsafeTemporaryAllocation(of: UnsafePointer<Scalar>?.self, capacity: lanes) { inputs in
         withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Scalar>?.self, capacity: lanes) { outputs in
           for block in chunk {
@@ -78,7 +78,7 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
     let shared = UncheckedSendable((UnsafeRawPointer(spectra).assumingMemoryBound(to: Scalar.self), signals))
     Parallel.forEachChunk(of: blocks, minimumChunk: minimumBlocks(lanes: lanes)) { chunk in
       let (spectra, signals) = shared.value
-      let z = ScratchBuffer<Scalar>(count: FFTKernels.realScratchCount(half: half, lanes: lanes))
+      let z = ScratchBuffer<Scalar>(count: FFTKernels.realInverseScratchCount(half: half, lanes: lanes))
       let zeroRow = ScratchBuffer<Scalar>(count: n + 2)
       zeroRow.pointer.initialize(repeating: 0, count: n + 2)
       withUnsafeTemporaryAllocation(of: UnsafePointer<Scalar>?.self, capacity: lanes) { inputs in

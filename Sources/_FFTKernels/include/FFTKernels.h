@@ -13,6 +13,10 @@
 #ifndef S4_FFT_KERNELS_H
 #define S4_FFT_KERNELS_H
 
+/// Bins of each half of a real spectrum that s4fft_rfft_rows moves through its stage at a
+/// time; its stage takes 2·LANES·(2·S4FFT_STAGE_BINS + LANES) reals.
+#define S4FFT_STAGE_BINS 256
+
 #define S4FFT_DECLARE(REAL, SUFFIX)                                                              \
   /* The twiddle tables of every pass of a complex transform of `size` elements (a power of   \
      two): 2·size reals. */                                                                   \
@@ -24,15 +28,16 @@
   void s4fft_inverse_##SUFFIX(REAL *data, long size, const REAL *twiddles);                   \
   /* The real FFT of up to LANES rows of 2·half reals (numpy's rfft): the half spectra     \
      X_0…X_M (M = half) as interleaved complex rows of M + 1 bins. z: scratch of `half`     \
-     blocked elements (2·half·LANES reals); stage: scratch of LANES·(2·half + 2 + LANES)    \
-     reals; twiddles: s4fft_twiddles of `half`; roots: W_{2M}^k/2 as (re, im), k ≤ M/2. */  \
+     blocked elements (2·half·LANES reals); stage: scratch of 2·LANES·(2·S4FFT_STAGE_BINS      \
+     + LANES) reals; twiddles: s4fft_twiddles of `half`; roots: W_{2M}^k/2 as (re, im), k ≤ M/2. */\
   void s4fft_rfft_rows_##SUFFIX(const REAL *const *rows, long rowCount, long half,            \
                                 const REAL *twiddles, const REAL *roots, REAL *z,             \
                                 REAL *stage, REAL *const *spectra);                          \
   /* Its inverse scaled by 1/(2M) (numpy's irfft): up to LANES rows of 2M reals from         \
      interleaved complex rows of M + 1 bins; the imaginary parts of bins 0 and M are         \
      ignored. Lanes at or beyond rowCount read `zeroRow` (2M + 2 zeros). roots: conj         \
-     W_{2M}^k/(2M), k ≤ M/2. z and stage: scratch as for s4fft_rfft_rows. */                 \
+     W_{2M}^k/(2M), k ≤ M/2. z: as for s4fft_rfft_rows; stage:                                 \
+     LANES·(2·half + 2 + LANES) reals. */                                                      \
   void s4fft_irfft_rows_##SUFFIX(const REAL *const *spectra, long rowCount,                   \
                                  const REAL *zeroRow, long half, const REAL *twiddles,        \
                                  const REAL *roots, REAL *z, REAL *stage,                    \
