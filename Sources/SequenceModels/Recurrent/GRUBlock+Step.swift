@@ -14,6 +14,9 @@ public struct GRUState<Scalar: DifferentiableScalar> {
     self.hidden = hidden
   }
 
+  /// W_hh packed for the step loop, from the first step on (``PackedRecurrentWeight``).
+  var packedWeight: PackedRecurrentWeight<Scalar>?
+
   /// B.
   public var batchSize: Int { hidden.shape[0] }
 }
@@ -43,10 +46,12 @@ extension GRUBlock {
       "GRUBlock.step: input must be (B = \(state.batchSize), H = \(inputSize)) for a state of hidden size \(state.hidden.shape[1]) (block H′ = \(hiddenSize)), got \(input.shape)"
     )
     let batch = state.batchSize
+    let packed = PackedRecurrentWeight.panels(of: recurrentWeight.value, gates: 3, cache: &state.packedWeight)
     let step = gruForward(
       input: input.reshaped(to: [batch, 1, inputSize]), inputWeight: inputWeight.value,
       recurrentWeight: recurrentWeight.value, bias: bias?.value,
-      recurrentBias: recurrentBias?.value, initialHidden: state.hidden, recording: false)
+      recurrentBias: recurrentBias?.value, initialHidden: state.hidden, recording: false,
+      packedRecurrentWeight: packed)
     state.hidden = step.output.reshaped(to: [batch, hiddenSize])
     return state.hidden
   }

@@ -18,14 +18,16 @@ struct GRUTrace<Scalar: DifferentiableScalar> {
 
 /// Runs the GRU over (B, L, H) from h₋₁ (zeros when `nil`).
 ///
-/// - Parameter recording: Whether to keep the trace the backward pass needs.
+/// - Parameters:
+///   - recording: Whether to keep the trace the backward pass needs.
+///   - packedRecurrentWeight: W_hh already packed (the step mode's cache), or `nil` to pack it.
 /// - Returns: h_t of every step (B, L, H′), and the trace when `recording`.
 @specialized(where Scalar == Float)
 @specialized(where Scalar == Double)
 func gruForward<Scalar: DifferentiableScalar>(
   input: Tensor<Scalar>, inputWeight: Tensor<Scalar>, recurrentWeight: Tensor<Scalar>,
   bias: Tensor<Scalar>?, recurrentBias: Tensor<Scalar>?, initialHidden: Tensor<Scalar>?,
-  recording: Bool
+  recording: Bool, packedRecurrentWeight: Tensor<Scalar>? = nil
 ) -> (output: Tensor<Scalar>, trace: GRUTrace<Scalar>?) {
   let (batch, length, width) = (input.shape[0], input.shape[1], input.shape[2])
   let hidden = recurrentWeight.shape[0]
@@ -33,12 +35,12 @@ func gruForward<Scalar: DifferentiableScalar>(
   var recurrentNew: Tensor<Scalar>? =
     recording ? uninitializedTensor(shape: [batch, length, hidden]) : nil
   var output: Tensor<Scalar> = uninitializedTensor(shape: [batch, length, hidden])
-  // A single step (the step mode) reads W_hh in place rather than pack it for one use.
-  let packed = length > 1 ? RecurrentCells.packed(recurrentWeight, gates: 3, transposed: false) : nil
+  // The step mode passes the panels its state keeps; a whole sequence packs them here.
+  let packed = packedRecurrentWeight ?? RecurrentCells.packed(recurrentWeight, gates: 3, transposed: false)
   let chunks = RecurrentPipeline.chunks(length: length)
   let empty = Tensor<Scalar>(zeros: [0])
   let views = (
-    input, inputWeight, bias ?? empty, recurrentWeight, packed ?? empty, initialHidden ?? empty,
+    input, inputWeight, bias ?? empty, recurrentWeight, packed, initialHidden ?? empty,
     recurrentBias ?? empty
   )
   views.0.withUnsafeBufferPointer { x in
@@ -63,7 +65,7 @@ func gruForward<Scalar: DifferentiableScalar>(
               RecurrentCells.gruForward(
                 batch: batch, hidden: hidden, length: length, steps: chunks[chunk],
                 weight: weight.baseAddress!,
-                packed: packed == nil ? nil : packedScalars.baseAddress,
+                packed: packedScalars.baseAddress,
                 recurrentBias: recurrentBias == nil ? nil : hiddenBias.baseAddress,
                 initialHidden: initialHidden == nil ? nil : startHidden.baseAddress,
                 gates: gates.baseAddress!, recurrentNew: recurrentNew,

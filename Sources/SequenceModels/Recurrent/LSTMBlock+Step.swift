@@ -23,6 +23,9 @@ public struct LSTMState<Scalar: DifferentiableScalar> {
     self.cell = cell
   }
 
+  /// W_hh packed for the step loop, from the first step on (``PackedRecurrentWeight``).
+  var packedWeight: PackedRecurrentWeight<Scalar>?
+
   /// B.
   public var batchSize: Int { hidden.shape[0] }
 }
@@ -53,10 +56,12 @@ extension LSTMBlock {
       "LSTMBlock.step: input must be (B = \(state.batchSize), H = \(inputSize)) for a state of hidden size \(state.hidden.shape[1]) (block H′ = \(hiddenSize)), got \(input.shape)"
     )
     let batch = state.batchSize
+    let packed = PackedRecurrentWeight.panels(of: recurrentWeight.value, gates: 4, cache: &state.packedWeight)
     let step = lstmForward(
       input: input.reshaped(to: [batch, 1, inputSize]), inputWeight: inputWeight.value,
       recurrentWeight: recurrentWeight.value, bias: bias?.value, initialHidden: state.hidden,
-      initialCell: state.cell, recording: false)
+      initialCell: state.cell, recording: false,
+      packedRecurrentWeight: packed)
     state.hidden = step.output.reshaped(to: [batch, hiddenSize])
     state.cell = step.cell
     return state.hidden

@@ -21,8 +21,10 @@ struct LSTMTrace<Scalar: DifferentiableScalar> {
 
 /// Runs the LSTM over (B, L, H) from the state (h₋₁, c₋₁) (zeros when `nil`).
 ///
-/// - Parameter recording: Whether to keep the trace the backward pass needs; inference keeps
+/// - Parameters:
+///   - recording: Whether to keep the trace the backward pass needs; inference keeps
 ///   only the running cell state.
+///   - packedRecurrentWeight: W_hh already packed (the step mode's cache), or `nil` to pack it.
 /// - Returns: h_t of every step (B, L, H′), the last cell state c_{L−1} (B, H′), and the trace
 ///   when `recording`.
 @specialized(where Scalar == Float)
@@ -30,7 +32,7 @@ struct LSTMTrace<Scalar: DifferentiableScalar> {
 func lstmForward<Scalar: DifferentiableScalar>(
   input: Tensor<Scalar>, inputWeight: Tensor<Scalar>, recurrentWeight: Tensor<Scalar>,
   bias: Tensor<Scalar>?, initialHidden: Tensor<Scalar>?, initialCell: Tensor<Scalar>?,
-  recording: Bool
+  recording: Bool, packedRecurrentWeight: Tensor<Scalar>? = nil
 ) -> (output: Tensor<Scalar>, cell: Tensor<Scalar>, trace: LSTMTrace<Scalar>?) {
   let (batch, length, width) = (input.shape[0], input.shape[1], input.shape[2])
   let hidden = recurrentWeight.shape[0]
@@ -40,10 +42,10 @@ func lstmForward<Scalar: DifferentiableScalar>(
   var cellTanh: Tensor<Scalar>? =
     recording ? uninitializedTensor(shape: [batch, length, hidden]) : nil
   var output: Tensor<Scalar> = uninitializedTensor(shape: [batch, length, hidden])
-  // A single step (the step mode) reads W_hh in place rather than pack it for one use.
-  let packed = length > 1 ? RecurrentCells.packed(recurrentWeight, gates: 4, transposed: false) : nil
+  // The step mode passes the panels its state keeps; a whole sequence packs them here.
+  let packed = packedRecurrentWeight ?? RecurrentCells.packed(recurrentWeight, gates: 4, transposed: false)
   let chunks = RecurrentPipeline.chunks(length: length)
-  let views = (input, inputWeight, bias ?? Tensor(zeros: [0]), recurrentWeight, packed ?? Tensor(zeros: [0]), initialHidden ?? Tensor(zeros: [0]))
+  let views = (input, inputWeight, bias ?? Tensor(zeros: [0]), recurrentWeight, packed, initialHidden ?? Tensor(zeros: [0]))
   views.0.withUnsafeBufferPointer { x in
   views.1.withUnsafeBufferPointer { inputWeight in
   views.2.withUnsafeBufferPointer { biasScalars in
@@ -67,7 +69,7 @@ func lstmForward<Scalar: DifferentiableScalar>(
                   RecurrentCells.lstmForward(
                     batch: batch, hidden: hidden, length: length, steps: chunks[chunk],
                     weight: weight.baseAddress!,
-                    packed: packed == nil ? nil : packedScalars.baseAddress,
+                    packed: packedScalars.baseAddress,
                     initialHidden: initialHidden == nil ? nil : startHidden.baseAddress,
                     cellState: cell.baseAddress!, gates: gates.baseAddress!, cells: cells,
                     cellTanh: cellTanh, output: output.baseAddress!)

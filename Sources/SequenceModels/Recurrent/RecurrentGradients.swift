@@ -29,13 +29,16 @@ func projectInput<Scalar: DifferentiableScalar>(
   into gates: UnsafeMutablePointer<Scalar>, batch: Int, length: Int, width: Int, gateWidth: Int,
   steps: Range<Int>
 ) {
-  for b in 0..<batch {
+  // The rows of all sequences are contiguous when the steps span the whole length (the step
+  // mode, L = 1, in particular): one GEMM of B·L rows instead of B thin ones that each stream W_ih.
+  let (sequences, rows) = steps.count == length ? (1, batch * length) : (batch, steps.count)
+  for b in 0..<sequences {
     let first = b * length + steps.lowerBound
     if let bias {
-      for row in 0..<steps.count { (gates + (first + row) * gateWidth).update(from: bias, count: gateWidth) }
+      for row in 0..<rows { (gates + (first + row) * gateWidth).update(from: bias, count: gateWidth) }
     }
     Scalar.gemm(
-      .none, .none, m: steps.count, n: gateWidth, k: width, alpha: 1, a: input + first * width,
+      .none, .none, m: rows, n: gateWidth, k: width, alpha: 1, a: input + first * width,
       lda: width, b: weight, ldb: gateWidth, beta: bias == nil ? 0 : 1, c: gates + first * gateWidth,
       ldc: gateWidth)
   }
