@@ -1,5 +1,5 @@
 // The elementwise loops for one scalar type (REAL, SUFFIX, S4EW_FLOAT set by Elementwise.c):
-// GELU and its derivative (Hendrycks and Gimpel: the exact x·Φ(x) and the tanh form), the D
+// σ and tanh, GELU and its derivative (Hendrycks and Gimpel: the exact x·Φ(x) and the tanh form), the D
 // skip fused with GELU after an S4 convolution (S4-REFERENCE §5.2: v = K∗u + D∘u, z = GELU(v)),
 // and the gated linear unit a·σ(b) with its pullback. Written as scalar loops that the compiler
 // vectorises in each target_clones version (16 Float lanes with AVX-512).
@@ -44,6 +44,16 @@ S4EW_INLINE REAL EW(logistic)(REAL x) {
   REAL e = S4EW_EXP(x < 0 ? x : -x);
   REAL s = 1 / (1 + e);
   return x < 0 ? e * s : s;
+}
+
+S4EW_CLONES void EW(s4ew_sigmoid)(const REAL *x, long count, REAL *y) {
+#pragma clang loop vectorize(enable)
+  for (long i = 0; i < count; i++) y[i] = EW(logistic)(x[i]);
+}
+
+S4EW_CLONES void EW(s4ew_tanh)(const REAL *x, long count, REAL *y) {
+#pragma clang loop vectorize(enable)
+  for (long i = 0; i < count; i++) y[i] = S4EW_TANH(x[i]);
 }
 
 S4EW_CLONES void EW(s4ew_gelu)(const REAL *x, long count, int tanh_form, REAL *y) {

@@ -27,17 +27,9 @@ struct SquareRootDerivative<Scalar: DifferentiableScalar>: BinaryElementwise {
   @inline(__always) func callAsFunction(_ g: Scalar, _ y: Scalar) -> Scalar { g / (2 * y) }
 }
 
-struct HyperbolicTangent<Scalar: DifferentiableScalar>: UnaryElementwise {
-  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar { hyperbolicTangent(x) }
-}
-
 /// d tanh = g·(1 − y²), given g and y = tanh x.
 struct TanhDerivative<Scalar: DifferentiableScalar>: BinaryElementwise {
   @inline(__always) func callAsFunction(_ g: Scalar, _ y: Scalar) -> Scalar { g * (1 - y * y) }
-}
-
-struct Logistic<Scalar: DifferentiableScalar>: UnaryElementwise {
-  @inline(__always) func callAsFunction(_ x: Scalar) -> Scalar { logistic(x) }
 }
 
 /// dσ = g·y(1 − y), given g and y = σ(x).
@@ -88,12 +80,12 @@ extension Tensor where Scalar: DifferentiableScalar {
   /// tanh elementwise.
   @specialized(where Scalar == Float)
   @specialized(where Scalar == Double)
-  public func tanh() -> Tensor { applying(HyperbolicTangent()) }
+  public func tanh() -> Tensor { applying(UnaryKernel.tanh) }
 
   /// The logistic sigmoid 1/(1 + e⁻ˣ) elementwise, without overflow for either sign.
   @specialized(where Scalar == Float)
   @specialized(where Scalar == Double)
-  public func sigmoid() -> Tensor { applying(Logistic()) }
+  public func sigmoid() -> Tensor { applying(UnaryKernel.sigmoid) }
 
   /// max(x, 0) elementwise.
   @specialized(where Scalar == Float)

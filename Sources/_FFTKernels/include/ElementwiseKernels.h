@@ -6,6 +6,10 @@
 #define S4_ELEMENTWISE_KERNELS_H
 
 #define S4EW_DECLARE(REAL, SUFFIX)                                                             \
+  /* y = σ(x) = 1/(1 + e^{−x}) for `count` scalars. */                                        \
+  void s4ew_sigmoid_##SUFFIX(const REAL *x, long count, REAL *y);                             \
+  /* y = tanh x for `count` scalars. */                                                       \
+  void s4ew_tanh_##SUFFIX(const REAL *x, long count, REAL *y);                                \
   /* y = GELU(x) for `count` scalars: x·Φ(x), or ½x(1 + tanh(√(2/π)(x + 0.044715x³))) when    \
      tanh_form ≠ 0. */                                                                       \
   void s4ew_gelu_##SUFFIX(const REAL *x, long count, int tanh_form, REAL *y);                 \
