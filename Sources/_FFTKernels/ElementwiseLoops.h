@@ -56,9 +56,14 @@ S4EW_CLONES void EW(s4ew_tanh)(const REAL *x, long count, REAL *y) {
   for (long i = 0; i < count; i++) y[i] = S4EW_TANH(x[i]);
 }
 
-S4EW_CLONES void EW(s4ew_gelu)(const REAL *x, long count, int tanh_form, REAL *y) {
+S4EW_CLONES void EW(s4ew_gelu)(const REAL *x, long count, REAL *y) {
 #pragma clang loop vectorize(enable)
-  for (long i = 0; i < count; i++) y[i] = EW(gelu)(x[i], tanh_form);
+  for (long i = 0; i < count; i++) y[i] = EW(gelu)(x[i], 0);
+}
+
+S4EW_CLONES void EW(s4ew_gelu_tanh)(const REAL *x, long count, REAL *y) {
+#pragma clang loop vectorize(enable)
+  for (long i = 0; i < count; i++) y[i] = EW(gelu)(x[i], 1);
 }
 
 S4EW_CLONES void EW(s4ew_skip_gelu)(REAL *v, const REAL *u, const REAL *d, long rows, long width, int tanh_form,

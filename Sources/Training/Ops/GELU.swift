@@ -25,22 +25,7 @@ extension Tensor where Scalar: DifferentiableScalar {
   @specialized(where Scalar == Float)
   @specialized(where Scalar == Double)
   public func gelu(approximation: GELUApproximation = .none) -> Tensor {
-    let form = approximation.tanhForm
-    return withUnsafeBufferPointer { x in
-      Tensor(shape: shape, unsafeUninitializedScalars: { y in
-        guard let x = x.baseAddress, let y = y.baseAddress else { return }
-        let shared = UncheckedSendable((x, y))
-        Parallel.forEachChunk(of: scalarCount, minimumChunk: parallelGrain) { range in
-          let (x, y) = shared.value
-          let o = range.lowerBound
-          if Scalar.self == Float.self {
-            s4ew_gelu_f32(asFloat(x + o), range.count, form, asFloat(y + o))
-          } else {
-            s4ew_gelu_f64(asDouble(x + o), range.count, form, asDouble(y + o))
-          }
-        }
-      })
-    }
+    applying(approximation == .tanh ? UnaryKernel.tanhGELU : UnaryKernel.gelu)
   }
 
   /// g·GELU′(self): the pullback of ``gelu(approximation:)`` at `self`.

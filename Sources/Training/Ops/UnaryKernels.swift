@@ -10,6 +10,10 @@ struct UnaryKernel: Sendable {
   static let sigmoid = UnaryKernel(float: s4ew_sigmoid_f32, double: s4ew_sigmoid_f64)
   /// tanh x.
   static let tanh = UnaryKernel(float: s4ew_tanh_f32, double: s4ew_tanh_f64)
+  /// GELU(x) = x·Φ(x).
+  static let gelu = UnaryKernel(float: s4ew_gelu_f32, double: s4ew_gelu_f64)
+  /// GELU's tanh form ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
+  static let tanhGELU = UnaryKernel(float: s4ew_gelu_tanh_f32, double: s4ew_gelu_tanh_f64)
 }
 
 extension Tensor where Scalar: DifferentiableScalar {

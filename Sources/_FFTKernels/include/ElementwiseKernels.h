@@ -10,9 +10,10 @@
   void s4ew_sigmoid_##SUFFIX(const REAL *x, long count, REAL *y);                             \
   /* y = tanh x for `count` scalars. */                                                       \
   void s4ew_tanh_##SUFFIX(const REAL *x, long count, REAL *y);                                \
-  /* y = GELU(x) for `count` scalars: x·Φ(x), or ½x(1 + tanh(√(2/π)(x + 0.044715x³))) when    \
-     tanh_form ≠ 0. */                                                                       \
-  void s4ew_gelu_##SUFFIX(const REAL *x, long count, int tanh_form, REAL *y);                 \
+  /* y = GELU(x) = x·Φ(x) for `count` scalars. */                                            \
+  void s4ew_gelu_##SUFFIX(const REAL *x, long count, REAL *y);                                \
+  /* y = ½x(1 + tanh(√(2/π)(x + 0.044715x³))), GELU's tanh form, for `count` scalars. */      \
+  void s4ew_gelu_tanh_##SUFFIX(const REAL *x, long count, REAL *y);                           \
   /* dx = g·GELU′(x) for `count` scalars. */                                                  \
   void s4ew_gelu_backward_##SUFFIX(const REAL *g, const REAL *x, long count, int tanh_form,  \
                                    REAL *dx);                                                \
