@@ -3,6 +3,8 @@
 #   make test    install missing system packages, run the whole test suite in release mode
 #   make data    install Fashion-MNIST (Debian's dataset-fashion-mnist) and decompress it into
 #                .data/ for the `train` suite of s4-bench (make bench does this first)
+#   make peers   optional: the PyTorch peers of the fft and blocks suites on this machine
+#                (a virtual environment in .build-peers with torch's CPU wheel; needs pip)
 
 SWIFT ?= swift
 # Debian's OpenBLAS 0.3.21 does not recognise CPUs newer than it and can fall back to a slow
@@ -20,7 +22,7 @@ DATA_FILES := train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-u
 # Flags of the tuned build: Swift code generated for this host's CPU (AVX-512 where present).
 TUNED_FLAGS := -Xswiftc -target-cpu -Xswiftc native -Xswiftc -DS4_TUNED_BUILD
 
-.PHONY: deps data build test bench bench-quick bench-tuned clean
+.PHONY: deps data build test bench bench-quick bench-tuned peers clean
 
 deps:
 	@missing=""; \
@@ -70,5 +72,17 @@ bench-tuned: deps data
 	$(SWIFT) build -c release --product s4-bench --scratch-path .build-tuned $(TUNED_FLAGS)
 	.build-tuned/release/s4-bench $(BENCH_ARGS)
 
+# Not part of bench or test: it downloads PyTorch's CPU wheel (about 180 MB, 0.9 GB installed)
+# into .build-peers.
+PEERS_VENV := .build-peers/venv
+# The CPU-only wheel (no CUDA libraries). Where only PyPI is reachable, TORCH_PIP_ARGS= takes
+# PyPI's default wheel, whose CPU code is the same.
+TORCH_PIP_ARGS ?= --index-url https://download.pytorch.org/whl/cpu
+peers:
+	@test -x $(PEERS_VENV)/bin/python || python3 -m venv $(PEERS_VENV)
+	@$(PEERS_VENV)/bin/python -c "import torch" 2>/dev/null \
+	  || $(PEERS_VENV)/bin/pip install --quiet torch $(TORCH_PIP_ARGS)
+	$(PEERS_VENV)/bin/python Benchmarks/Peers/pytorch_peers.py $(PEERS_ARGS)
+
 clean:
-	rm -rf .build .build-tuned
+	rm -rf .build .build-tuned .build-peers
