@@ -13,22 +13,18 @@
 // (Fusing the transposes with the outer radix-8 pass, which saves one trip, was slower: the
 // pass then reads or writes 8·LANES row streams at once, too many for the caches.)
 
-/// From this M on, the split writes the spectra to a stage of LANES rows that is then copied
-/// to the output rows (and the inverse copies its input rows to the stage first). Written
-/// straight to rows, whose lines are not in the cache, the split's 2·LANES write streams
-/// fetch each line from memory and push the not yet read part of z out of L2, which the split
-/// then reads back at random: 20–30 % slower at n = 8192.
-///
-/// The forward stage holds S4FFT_STAGE_BINS bins of X (a chunk of tiles) and as many mirror
-/// bins per row, copied out with streaming stores after each chunk: as fast at n = 8192 as a
-/// stage of whole rows, and the scratch stays at about z for long transforms (a stage of
-/// whole rows doubled it: 512 MiB per worker at n = 2^22). The inverse still copies whole
-/// rows in: copied in by chunks, its 2·LANES short read runs defeat the prefetchers (2–3×
-/// slower at n = 8192).
+/// From this M on, the split goes through a stage instead of straight to the output rows (and
+/// the inverse copies its input rows to a stage first). Written straight to rows, whose lines
+/// are not in the cache, the split's 2·LANES write streams fetch each line from memory and
+/// push the not yet read part of z out of L2, which the split then reads back at random:
+/// 20–30 % slower at n = 8192. The inverse copies whole rows in: copied in by chunks, its
+/// 2·LANES short read runs defeat the prefetchers (2–3× slower at n = 8192).
 #define STAGE_SPLIT_HALF 2048
-/// Scalars per forward stage row (X part or mirror part): the chunk and one vector of
-/// padding, so that the rows do not all start on the same cache sets.
-#define STAGE_PITCH (2 * S4FFT_STAGE_BINS + LANES)
+/// Bins per group of the streamed forward split (real_spectra_streamed): the stage holds two
+/// groups, S4FFT_STAGE_BINS bins of X and as many mirror bins per row. A multiple of LANES.
+#define GROUP_BINS (S4FFT_STAGE_BINS / 2)
+/// Scalars per part (X or mirrors) of a forward stage row: two groups and the line they share.
+#define STAGE_PART (4 * GROUP_BINS + LANES)
 /// Scalars per inverse stage row: M + 1 bins and one vector of padding.
 #define INVERSE_STAGE_PITCH(half) (2 * ((half) + 1) + LANES)
 
@@ -90,15 +86,15 @@ S4FFT_INLINE void FN(transpose_pairs)(VEC *v) {
   } while (0)
 
 /// The half spectra of every lane for the tiles k0 ∈ [begin, end) (multiples of LANES,
-/// end ≤ M/2, M ≥ 2·LANES) from Z (bit-reversed): X_k to rows[r] + 2k + xShift, X_{M−k} to
-/// rows[r] + 2(M − k) + yShift, interleaved complex; roots: W_n^k/2, k ≤ M/2.
+/// end ≤ M/2, M ≥ 2·LANES) from Z (bit-reversed): X_k to xRows[r] + 2k + xShift, X_{M−k} to
+/// yRows[r] + 2(M − k) + yShift, interleaved complex; roots: W_n^k/2, k ≤ M/2.
 ///
 /// A tile is done in two halves of E = LANES/2 bins: bins k0 + h·E + e of X and their mirrors,
 /// which fill the other half of the mirror tile. Interleaving real and imaginary parts makes
 /// E vectors of E complex values (lane pairs) per half-row group, and a transpose of pairs
 /// turns them into one row vector of E bins each: fewer shuffles than transposing the real
 /// and imaginary parts apart, and few enough live vectors to stay in registers.
-S4FFT_INLINE void FN(real_spectra_tiles)(const REAL *z, long half, const REAL *roots, long begin, long end, REAL *const *rows, long xShift, long yShift, long rowCount) {
+S4FFT_INLINE void FN(real_spectra_tiles)(const REAL *z, long half, const REAL *roots, long begin, long end, REAL *const *xRows, long xShift, REAL *const *yRows, long yShift, long rowCount) {
   enum { E = LANES / 2 };
   int bits = FN(log2_of)(half);
   long low[LANES];  // rev(i) for i < LANES: rev(k0 + i) = rev(k0) | rev(i) when LANES divides k0
@@ -130,12 +126,12 @@ S4FFT_INLINE void FN(real_spectra_tiles)(const REAL *z, long half, const REAL *r
       FN(transpose_pairs)(yhi);
       long xAt = 2 * (k0 + h * E) + xShift, yAt = 2 * (mirror + (1 - h) * E) + yShift;
       for (int r = 0; r < E && r < rowCount; r++) {
-        STORE(rows[r] + xAt, xlo[r]);
-        STORE(rows[r] + yAt, ylo[r]);
+        STORE(xRows[r] + xAt, xlo[r]);
+        STORE(yRows[r] + yAt, ylo[r]);
       }
       for (int r = 0; r < E && E + r < rowCount; r++) {
-        STORE(rows[E + r] + xAt, xhi[r]);
-        STORE(rows[E + r] + yAt, yhi[r]);
+        STORE(xRows[E + r] + xAt, xhi[r]);
+        STORE(yRows[E + r] + yAt, yhi[r]);
       }
     }
   }
@@ -238,16 +234,85 @@ S4FFT_INLINE void FN(real_spectra_inverse)(const REAL *const *rows, long rowCoun
   }
 }
 
-/// dst[i] = src[i] for i < count, with streaming (non-temporal) stores from the first 64-byte
-/// boundary of dst on: the output rows are not read back here, and a normal store would
-/// first fetch every line it writes from memory (512 KiB per block at n = 8192).
-S4FFT_INLINE void FN(stream_copy)(REAL *dst, const REAL *src, long count) {
-  long head = (long)((64 - ((unsigned long)dst & 63)) & 63) / (long)sizeof(REAL);
-  if (head > count) head = count;
-  memcpy(dst, src, sizeof(REAL) * (size_t)head);
-  long i = head;
-  for (; i + LANES <= count; i += LANES) __builtin_nontemporal_store(LOAD(src + i), (VEC *)(dst + i));
-  memcpy(dst + i, src + i, sizeof(REAL) * (size_t)(count - i));
+/// The stage of the streamed split: for each row r, where its output starts within a line
+/// (m_r scalars past a boundary; e_r = (m_r + 2) mod LANES, see real_spectra_streamed) and its
+/// two stage parts.
+typedef struct {
+  long m[LANES], e[LANES];
+  REAL *x[LANES], *y[LANES];
+} FN(split_stage);
+
+/// Writes group g of `groups` (bins [c, c + T) and their mirrors, c = g·T) from its stage slot
+/// to the output rows: its whole lines with streaming stores, and with plain stores the
+/// partial lines at the ends of the row (first group) and next to the middle bin (last group).
+S4FFT_INLINE void FN(stream_group)(const FN(split_stage) * st, REAL *const *spectra, long rowCount, long half, long g, long groups) {
+  enum { T = GROUP_BINS, LINES = 2 * GROUP_BINS / LANES };
+  long slot = g & 1, c = g * T, yBase = half - c - T + 1;
+  for (long r = 0; r < rowCount; r++) {
+    long m = st->m[r], e = st->e[r];
+    REAL *xOut = spectra[r] + 2 * c - m, *yOut = spectra[r] + 2 * yBase - e;
+    const REAL *x = st->x[r] + slot * 2 * T, *y = st->y[r] + (1 - slot) * 2 * T;
+    long xFirst = 0, yLast = LINES;  // X lines 0 … LINES − 1, mirror lines 1 … LINES
+    if (g == 0) {  // X line 0 starts before the row, mirror line LINES runs past its end
+      memcpy(xOut + m, x + m, sizeof(REAL) * (size_t)(LANES - m));
+      memcpy(yOut + 2 * T, y + 2 * T, sizeof(REAL) * (size_t)e);
+      xFirst = 1;
+      yLast = LINES - 1;
+    }
+    for (long l = xFirst; l < LINES; l++) __builtin_nontemporal_store(LOAD(x + l * LANES), (VEC *)(xOut + l * LANES));
+    for (long l = 1; l <= yLast; l++) __builtin_nontemporal_store(LOAD(y + l * LANES), (VEC *)(yOut + l * LANES));
+    if (g == groups - 1) {  // X line LINES and mirror line 0 end at the middle bin
+      memcpy(xOut + 2 * T, x + 2 * T, sizeof(REAL) * (size_t)m);
+      memcpy(yOut + e, y + e, sizeof(REAL) * (size_t)(LANES - e));
+    }
+  }
+}
+
+/// The split of bins [0, M/2) and their mirrors to the output rows in groups of T =
+/// GROUP_BINS bins, each written with streaming stores of whole lines (no read for ownership
+/// of the output lines) soon after it is computed, so that the writes to memory drain while
+/// the next group is computed; a separate copy of larger chunks stalls on them.
+///
+/// Row r starts m_r scalars past a line boundary, so its row vectors straddle the lines. X
+/// goes to stage part x[r] at offset m_r + 2(k − c), the mirrors of the group (scalars from
+/// 2·(M − c − T + 1) ≡ 2 mod LANES) to y[r] at offset e_r, e_r = (m_r + 2) mod LANES: stage
+/// offsets equal output addresses mod LANES, so that stage lines are output lines. Each part
+/// holds two group slots that share a line. X runs upwards through slot 0 (from offset 0),
+/// then slot 1 (from 2T): the partial top line of one group is line 0 of the next. The
+/// mirrors run downwards through slot 1, then slot 0: the partial line 0 of a group is the top
+/// line of the next. Back to the first slot, the partial line is copied across the part.
+///
+/// A group in slot 1 is written out after the next group is computed, not at once, so that
+/// the copy does not load lines from stores still in flight (a load from two pending stores
+/// waits for both); a group in slot 0 goes before the next group overwrites the shared line.
+S4FFT_INLINE void FN(real_spectra_streamed)(const REAL *z, long half, const REAL *roots, REAL *stage, REAL *const *spectra, long rowCount) {
+  enum { T = GROUP_BINS };
+  FN(split_stage) st;
+  for (long r = 0; r < rowCount; r++) {
+    st.m[r] = (long)(((unsigned long)spectra[r] / sizeof(REAL)) & (LANES - 1));
+    st.e[r] = (st.m[r] + 2) & (LANES - 1);
+    st.x[r] = stage + 2 * r * STAGE_PART;
+    st.y[r] = st.x[r] + STAGE_PART;
+  }
+  long groups = half / 2 / T;
+  for (long g = 0; g < groups; g++) {
+    long slot = g & 1, c = g * T;
+    if (g > 0 && slot == 0) {
+      FN(stream_group)(&st, spectra, rowCount, half, g - 1, groups);
+      for (long r = 0; r < rowCount; r++) {
+        STORE(st.x[r], LOAD(st.x[r] + 4 * T));
+        STORE(st.y[r] + 4 * T, LOAD(st.y[r]));
+      }
+    }
+    REAL *xAt[LANES], *yAt[LANES];
+    for (long r = 0; r < rowCount; r++) {
+      xAt[r] = st.x[r] + slot * 2 * T + st.m[r];
+      yAt[r] = st.y[r] + (1 - slot) * 2 * T + st.e[r];
+    }
+    FN(real_spectra_tiles)(z, half, roots, c, c + T, xAt, -2 * c, yAt, -2 * (half - c - T + 1), rowCount);
+    if (slot == 1) FN(stream_group)(&st, spectra, rowCount, half, g - 1, groups);
+  }
+  FN(stream_group)(&st, spectra, rowCount, half, groups - 1, groups);
 }
 
 S4FFT_CLONES void FN(s4fft_rfft_rows)(const REAL *const *rows, long rowCount, long half, const REAL *twiddles, const REAL *roots, REAL *z, REAL *stage, REAL *const *spectra) {
@@ -257,22 +322,10 @@ S4FFT_CLONES void FN(s4fft_rfft_rows)(const REAL *const *rows, long rowCount, lo
     FN(real_spectra_bins)(z, half, roots, 0, half / 2, spectra, rowCount);
     return;
   }
-  if (half < STAGE_SPLIT_HALF) {
-    FN(real_spectra_tiles)(z, half, roots, 0, half / 2, spectra, 0, 0, rowCount);
-  } else {
-    // Chunk [c, c + S4FFT_STAGE_BINS) of X to the first half of stage row r, its mirrors
-    // [M − c − S4FFT_STAGE_BINS + 1, M − c] to the second, then both to the output.
-    REAL *staged[LANES];
-    for (long r = 0; r < rowCount; r++) staged[r] = stage + 2 * r * STAGE_PITCH;
-    for (long c = 0; c < half / 2; c += S4FFT_STAGE_BINS) {
-      long yBase = half - c - S4FFT_STAGE_BINS + 1;
-      FN(real_spectra_tiles)(z, half, roots, c, c + S4FFT_STAGE_BINS, staged, -2 * c, STAGE_PITCH - 2 * yBase, rowCount);
-      for (long r = 0; r < rowCount; r++) {
-        FN(stream_copy)(spectra[r] + 2 * c, staged[r], 2 * S4FFT_STAGE_BINS);
-        FN(stream_copy)(spectra[r] + 2 * yBase, staged[r] + STAGE_PITCH, 2 * S4FFT_STAGE_BINS);
-      }
-    }
-  }
+  if (half < STAGE_SPLIT_HALF)
+    FN(real_spectra_tiles)(z, half, roots, 0, half / 2, spectra, 0, spectra, 0, rowCount);
+  else
+    FN(real_spectra_streamed)(z, half, roots, stage, spectra, rowCount);
   FN(real_spectra_bins)(z, half, roots, half / 2, half / 2, spectra, rowCount);
 #if defined(__x86_64__)
   __builtin_ia32_sfence();  // the streaming stores before any later store (a thread's handoff)
@@ -297,5 +350,6 @@ S4FFT_CLONES void FN(s4fft_irfft_rows)(const REAL *const *spectra, long rowCount
 #undef S4FFT_SPLIT
 #undef S4FFT_MERGE
 #undef STAGE_SPLIT_HALF
-#undef STAGE_PITCH
+#undef GROUP_BINS
+#undef STAGE_PART
 #undef INVERSE_STAGE_PITCH

@@ -13,9 +13,10 @@ import RealModule
 /// blocked layout (sample t of every row in one vector), transformed with lane-wise
 /// butterflies (in place, bit-reversed output), and transposed back while the post-processing
 /// reads the bit-reversed spectrum, all in one C call per block. From n = 4096 the forward
-/// split writes a few hundred bins per row into an L2-resident stage that is streamed out, and
-/// the inverse copies its rows into a stage first, so that the 16 row streams do not evict the
-/// block's working buffer. Blocks run in parallel.
+/// split writes groups of 32 bins per row into a small stage, each streamed out in whole
+/// cache lines while the next group is computed, and the inverse copies its rows into a stage
+/// first, so that the 16 row streams do not evict the block's working buffer. Blocks run in
+/// parallel.
 struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
   /// n.
   let length: Int

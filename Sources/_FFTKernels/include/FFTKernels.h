@@ -13,9 +13,10 @@
 #ifndef S4_FFT_KERNELS_H
 #define S4_FFT_KERNELS_H
 
-/// Bins of each half of a real spectrum that s4fft_rfft_rows moves through its stage at a
-/// time; its stage takes 2·LANES·(2·S4FFT_STAGE_BINS + LANES) reals.
-#define S4FFT_STAGE_BINS 256
+/// Bins of each half of a real spectrum that s4fft_rfft_rows holds per row in its stage (two
+/// groups of S4FFT_STAGE_BINS/2, written out alternately); its stage takes
+/// 2·LANES·(2·S4FFT_STAGE_BINS + LANES) reals.
+#define S4FFT_STAGE_BINS 64
 
 #define S4FFT_DECLARE(REAL, SUFFIX)                                                              \
   /* The twiddle tables of every pass of a complex transform of `size` elements (a power of   \
