@@ -15,8 +15,9 @@ import RealModule
 /// reads the bit-reversed spectrum, all in one C call per block. From n = 4096 the forward
 /// split writes groups of 32 bins per row into a small stage, each streamed out in whole
 /// cache lines while the next group is computed, and the inverse copies its rows into a stage
-/// first, so that the 16 row streams do not evict the block's working buffer. Blocks run in
-/// parallel.
+/// first, so that the 16 row streams do not evict the block's working buffer. The workers
+/// claim blocks from a shared counter, so that one that starts late or loses its CPU for a
+/// while does not hold back the call.
 struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
   /// n.
   let length: Int
@@ -37,7 +38,8 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
       Scalar.self, n: length, count: half / 2 + 1, factor: 1 / Double(length), conjugate: true)
   }
 
-  /// Blocks per parallel chunk: enough samples that a chunk pays for waking a thread.
+  /// Blocks per claim: enough samples that a claim pays for its atomic counter and a worker
+  /// for waking its thread.
   private func minimumBlocks(lanes: Int) -> Int {
     max(1, 1 << 16 / (lanes * length))
   }
@@ -50,12 +52,12 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
     let lanes = FFTKernels.lanes(Scalar.self)
     let blocks = (rows + lanes - 1) / lanes
     let shared = UncheckedSendable((signals, UnsafeMutableRawPointer(spectra).assumingMemoryBound(to: Scalar.self)))
-    Parallel.forEachChunk(of: blocks, minimumChunk: minimumBlocks(lanes: lanes)) { chunk in
+    Parallel.forEachClaimed(of: blocks, grain: minimumBlocks(lanes: lanes)) { claimed in
       let (signals, spectra) = shared.value
       let z = ScratchBuffer<Scalar>(count: FFTKernels.realForwardScratchCount(half: half, lanes: lanes))
       withUnsafeTemporaryAllocation(of: UnsafePointer<Scalar>?.self, capacity: lanes) { inputs in
         withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Scalar>?.self, capacity: lanes) { outputs in
-          for block in chunk {
+          for block in claimed {
             let rowCount = min(lanes, rows - block * lanes)
             for lane in 0..<rowCount {
               let row = block * lanes + lane
@@ -79,14 +81,14 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
     let lanes = FFTKernels.lanes(Scalar.self)
     let blocks = (rows + lanes - 1) / lanes
     let shared = UncheckedSendable((UnsafeRawPointer(spectra).assumingMemoryBound(to: Scalar.self), signals))
-    Parallel.forEachChunk(of: blocks, minimumChunk: minimumBlocks(lanes: lanes)) { chunk in
+    Parallel.forEachClaimed(of: blocks, grain: minimumBlocks(lanes: lanes)) { claimed in
       let (spectra, signals) = shared.value
       let z = ScratchBuffer<Scalar>(count: FFTKernels.realInverseScratchCount(half: half, lanes: lanes))
       let zeroRow = ScratchBuffer<Scalar>(count: n + 2)
       zeroRow.pointer.initialize(repeating: 0, count: n + 2)
       withUnsafeTemporaryAllocation(of: UnsafePointer<Scalar>?.self, capacity: lanes) { inputs in
         withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Scalar>?.self, capacity: lanes) { outputs in
-          for block in chunk {
+          for block in claimed {
             let rowCount = min(lanes, rows - block * lanes)
             for lane in 0..<rowCount {
               let row = block * lanes + lane
