@@ -55,9 +55,40 @@ S4FFT_INLINE void FN(scatter_rows)(const REAL *blocked, long count, REAL *const 
 }
 
 /// Transposes (LANES/2)×(LANES/2) pairs of scalars (complex values) held in LANES/2 vectors:
-/// pair r of v[c] trades places with pair c of v[r]. The perfect shuffle of `transpose`, on
-/// pairs.
+/// pair r of v[c] trades places with pair c of v[r]. For Float, 8×8 pairs: pairs swap within
+/// 128-bit lanes (in-lane shuffles, the cheap kind), then 128-bit lanes move in two rounds
+/// (vshuff64x2, which unlike the two-table permute keeps its sources: no register copies).
+/// Elsewhere the perfect shuffle of `transpose`, on pairs.
 S4FFT_INLINE void FN(transpose_pairs)(VEC *v) {
+#if LANES == 16
+#define LO_PD(a, b) __builtin_shufflevector(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29)
+#define HI_PD(a, b) __builtin_shufflevector(a, b, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31)
+#define EVEN_128(a, b) __builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27)
+#define ODD_128(a, b) __builtin_shufflevector(a, b, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31)
+  // 128-bit lane l of t[2i] (t[2i + 1]) holds pair 2l (2l + 1) of rows 2i and 2i + 1; lane
+  // l of u[4h + q] holds pair column[q][l mod 2] of rows 4h + 2⌊l/2⌋ and the next; EVEN and
+  // ODD_128 of u[q] and u[4 + q] then stack the four lanes of one column, rows 0 … 7.
+  VEC t[8], u[8];
+  for (int i = 0; i < 4; i++) {
+    t[2 * i] = LO_PD(v[2 * i], v[2 * i + 1]);
+    t[2 * i + 1] = HI_PD(v[2 * i], v[2 * i + 1]);
+  }
+  for (int h = 0; h < 2; h++) {
+    u[4 * h] = EVEN_128(t[4 * h], t[4 * h + 2]);
+    u[4 * h + 1] = ODD_128(t[4 * h], t[4 * h + 2]);
+    u[4 * h + 2] = EVEN_128(t[4 * h + 1], t[4 * h + 3]);
+    u[4 * h + 3] = ODD_128(t[4 * h + 1], t[4 * h + 3]);
+  }
+  static const int column[4][2] = {{0, 4}, {2, 6}, {1, 5}, {3, 7}};
+  for (int i = 0; i < 4; i++) {
+    v[column[i][0]] = EVEN_128(u[i], u[4 + i]);
+    v[column[i][1]] = ODD_128(u[i], u[4 + i]);
+  }
+#undef LO_PD
+#undef HI_PD
+#undef EVEN_128
+#undef ODD_128
+#else
   VEC t[LANES / 2];
 #pragma clang loop unroll(full)
   for (int round = 0; round < LOG2_LANES - 1; round++) {
@@ -69,6 +100,7 @@ S4FFT_INLINE void FN(transpose_pairs)(VEC *v) {
 #pragma clang loop unroll(full)
     for (int i = 0; i < LANES / 2; i++) v[i] = t[i];
   }
+#endif
 }
 
 /// X_k and X_{M−k} for one row-lane from Z_k = (zr, zi), Z_{M−k} = (cr, ci) and W^k/2 =
