@@ -31,8 +31,46 @@ typedef REAL FN(unaligned_vector) __attribute__((vector_size(64), aligned(sizeof
 
 /// Transposes LANES×LANES values held in LANES vectors: after the call, lane r of v[c] is what
 /// lane c of v[r] was. Each round moves one bit of the (vector, lane) index pair from the
-/// vector index to the lane index (a perfect shuffle); LOG2_LANES rounds transpose.
+/// vector index to the lane index (a perfect shuffle); LOG2_LANES rounds transpose. For Float
+/// the two rounds within 128-bit lanes use in-lane shuffles (vunpcklps/vunpcklpd and their
+/// high halves) and the two across lanes vshuff32x4, which, unlike the two-table permute of
+/// the perfect shuffle (vpermt2ps), is cheap or keeps its sources (no register copies).
 S4FFT_INLINE void FN(transpose)(VEC *v) {
+#if LANES == 16
+#define LO_PS(a, b) __builtin_shufflevector(a, b, 0, 16, 1, 17, 4, 20, 5, 21, 8, 24, 9, 25, 12, 28, 13, 29)
+#define HI_PS(a, b) __builtin_shufflevector(a, b, 2, 18, 3, 19, 6, 22, 7, 23, 10, 26, 11, 27, 14, 30, 15, 31)
+#define LO_PD(a, b) __builtin_shufflevector(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29)
+#define HI_PD(a, b) __builtin_shufflevector(a, b, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31)
+#define EVEN_128(a, b) __builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27)
+#define ODD_128(a, b) __builtin_shufflevector(a, b, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31)
+  // 128-bit lane l of u[4j + d] holds column 4l + d of rows 4j … 4j + 3.
+  VEC t[16], u[16];
+  for (int i = 0; i < 8; i++) {
+    t[2 * i] = LO_PS(v[2 * i], v[2 * i + 1]);
+    t[2 * i + 1] = HI_PS(v[2 * i], v[2 * i + 1]);
+  }
+  for (int j = 0; j < 4; j++) {
+    u[4 * j] = LO_PD(t[4 * j], t[4 * j + 2]);
+    u[4 * j + 1] = HI_PD(t[4 * j], t[4 * j + 2]);
+    u[4 * j + 2] = LO_PD(t[4 * j + 1], t[4 * j + 3]);
+    u[4 * j + 3] = HI_PD(t[4 * j + 1], t[4 * j + 3]);
+  }
+  // Column 4l + d: lane l of u[d], u[4 + d], u[8 + d], u[12 + d].
+  for (int d = 0; d < 4; d++) {
+    VEC p0 = EVEN_128(u[d], u[4 + d]), p1 = ODD_128(u[d], u[4 + d]);
+    VEC q0 = EVEN_128(u[8 + d], u[12 + d]), q1 = ODD_128(u[8 + d], u[12 + d]);
+    v[d] = EVEN_128(p0, q0);
+    v[8 + d] = ODD_128(p0, q0);
+    v[4 + d] = EVEN_128(p1, q1);
+    v[12 + d] = ODD_128(p1, q1);
+  }
+#undef LO_PS
+#undef HI_PS
+#undef LO_PD
+#undef HI_PD
+#undef EVEN_128
+#undef ODD_128
+#else
   VEC t[LANES];
 #pragma clang loop unroll(full)
   for (int round = 0; round < LOG2_LANES; round++) {
@@ -44,6 +82,7 @@ S4FFT_INLINE void FN(transpose)(VEC *v) {
 #pragma clang loop unroll(full)
     for (int i = 0; i < LANES; i++) v[i] = t[i];
   }
+#endif
 }
 
 /// k with its lowest `bits` bits reversed (bits ≥ 1).
