@@ -309,14 +309,15 @@ S4FFT_INLINE void FN(stream_group)(const FN(split_stage) * st, REAL *const *spec
 /// goes to stage part x[r] at offset m_r + 2(k − c), the mirrors of the group (scalars from
 /// 2·(M − c − T + 1) ≡ 2 mod LANES) to y[r] at offset e_r, e_r = (m_r + 2) mod LANES: stage
 /// offsets equal output addresses mod LANES, so that stage lines are output lines. Each part
-/// holds two group slots that share a line. X runs upwards through slot 0 (from offset 0),
-/// then slot 1 (from 2T): the partial top line of one group is line 0 of the next. The
-/// mirrors run downwards through slot 1, then slot 0: the partial line 0 of a group is the top
-/// line of the next. Back to the first slot, the partial line is copied across the part.
+/// holds two group slots, at offsets 0 and 2T, that share the line at 2T (slot = g mod 2). X
+/// runs upwards, even groups at offset 0 and odd ones at 2T: the partial top line of a group
+/// is line 0 of the next. The mirrors run downwards, even groups at 2T and odd ones at 0: the
+/// partial line 0 of a group is the top line of the next. From an odd group to an even one
+/// the partial line is copied across the part.
 ///
-/// A group in slot 1 is written out after the next group is computed, not at once, so that
-/// the copy does not load lines from stores still in flight (a load from two pending stores
-/// waits for both); a group in slot 0 goes before the next group overwrites the shared line.
+/// An even group is written out after the next group is computed, not at once, so that the
+/// copy does not load lines from stores still in flight (a load from two pending stores waits
+/// for both); an odd group goes before the next group, which overwrites the shared line.
 S4FFT_INLINE void FN(real_spectra_streamed)(const REAL *z, long half, const REAL *roots, REAL *stage, REAL *const *spectra, long rowCount) {
   enum { T = GROUP_BINS };
   FN(split_stage) st;
