@@ -1,4 +1,5 @@
-import StateSpace
+@testable import StateSpace
+import Synchronization
 import Testing
 
 /// The parallel loops' contract and the allocator opt-in.
@@ -14,6 +15,31 @@ struct ParallelTests {
       }
     }
     #expect(hits.allSatisfy { $0 == 1 })
+  }
+
+  @Test(
+    "forEachClaimed hands every index to exactly one worker, each worker in increasing order",
+    arguments: [(0, 1), (1, 1), (16, 1), (1000, 3), (1000, 64)])
+  func claimsCoverTheRange(count: Int, grain: Int) {
+    var hits = [Int](repeating: 0, count: count)
+    var ordered = [Bool](repeating: true, count: Parallel.workerCount)
+    hits.withUnsafeMutableBufferPointer { hits in
+      ordered.withUnsafeMutableBufferPointer { ordered in
+        let (hits, ordered) = (hits, ordered)
+        let workers = Atomic<Int>(0)
+        Parallel.forEachClaimed(of: count, grain: grain) { indices in
+          let worker = workers.wrappingAdd(1, ordering: .relaxed).oldValue
+          var previous = -1
+          for index in indices {
+            hits[index] += 1
+            if index <= previous { ordered[worker] = false }
+            previous = index
+          }
+        }
+      }
+    }
+    #expect(hits.allSatisfy { $0 == 1 })
+    #expect(ordered.allSatisfy { $0 })
   }
 
   #if canImport(Glibc)
