@@ -4,7 +4,8 @@
 #   make data    install Fashion-MNIST (Debian's dataset-fashion-mnist) and decompress it into
 #                .data/ for the `train` suite of s4-bench (make bench does this first)
 #   make peers   optional: the PyTorch peers of the fft and blocks suites on this machine
-#                (a virtual environment in .build-peers with torch's CPU wheel; needs pip)
+#                (a virtual environment in .build-peers with torch's CPU wheel; needs pip);
+#                S4_SOURCE=.../models/s4/s4.py adds the official S4Block
 
 SWIFT ?= swift
 # Debian's OpenBLAS 0.3.21 does not recognise CPUs newer than it and can fall back to a slow
@@ -78,11 +79,19 @@ PEERS_VENV := .build-peers/venv
 # The CPU-only wheel (no CUDA libraries). Where only PyPI is reachable, TORCH_PIP_ARGS= takes
 # PyPI's default wheel, whose CPU code is the same.
 TORCH_PIP_ARGS ?= --index-url https://download.pytorch.org/whl/cpu
+# S4_SOURCE=path/to/s4/models/s4/s4.py (from a checkout of github.com/state-spaces/s4) also times
+# the official S4Block; that module needs einops and scipy besides torch.
+S4_SOURCE ?=
 peers:
 	@test -x $(PEERS_VENV)/bin/python || python3 -m venv $(PEERS_VENV)
 	@$(PEERS_VENV)/bin/python -c "import torch" 2>/dev/null \
 	  || $(PEERS_VENV)/bin/pip install --quiet torch $(TORCH_PIP_ARGS)
-	$(PEERS_VENV)/bin/python Benchmarks/Peers/pytorch_peers.py $(PEERS_ARGS)
+	@if [ -n "$(S4_SOURCE)" ]; then \
+	  $(PEERS_VENV)/bin/python -c "import einops, scipy" 2>/dev/null \
+	    || $(PEERS_VENV)/bin/pip install --quiet einops scipy; \
+	fi
+	$(PEERS_VENV)/bin/python Benchmarks/Peers/pytorch_peers.py \
+	  $(if $(S4_SOURCE),--s4-source $(S4_SOURCE)) $(PEERS_ARGS)
 
 clean:
 	rm -rf .build .build-tuned .build-peers

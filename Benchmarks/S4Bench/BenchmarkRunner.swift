@@ -43,6 +43,7 @@ struct BenchmarkRunner {
     let machine = MachineInfo.current
     let header =
       "  {\"name\": \"machine\", \"params\": {\"cpu\": \(jsonString(machine.cpuModel)), "
+      + "\"vector_level\": \(jsonString(machine.vectorLevel)), "
       + "\"cores\": \(machine.cores), \"openblas_core\": \(jsonString(machine.openBLASCore)), "
       + "\"openblas_threads\": \(machine.openBLASThreads), "
       + "\"code_generation\": \(jsonString(machine.codeGeneration))}}"
