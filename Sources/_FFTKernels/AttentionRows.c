@@ -1,7 +1,9 @@
 // The softmax rows of the attention core in C, so that one build carries AVX-512, AVX2 and
 // baseline x86-64 versions and picks one at load time (`target_clones`); the same loops in
 // Swift build for baseline x86-64 (4 SSE lanes, no FMA). The exponential is VectorMath.h's
-// branch-free s4vm_expf, vectorised by each clone (16 lanes with AVX-512).
+// branch-free s4vm_expf, vectorised by each clone (16 lanes with AVX-512, 8 with AVX2); every
+// exp loop runs two vectors per iteration, independent chains that fill the out-of-order
+// window of a 256-bit machine.
 #include "AttentionRows.h"
 
 #include <string.h>
@@ -55,7 +57,7 @@ S4ATTN_CLONES void s4attn_score_gradient_row_f32(float *weights, float *gradient
                                                  const float *mask, long visible, long count,
                                                  float logSumExp, float outputDotGradient) {
   if (mask) {
-#pragma clang loop vectorize(enable)
+#pragma clang loop vectorize(enable) interleave_count(2)
     for (long j = 0; j < visible; j++) {
       float p = s4vm_expf(weights[j] - logSumExp);
       gradients[j] = p * (mask[j] * gradients[j] - outputDotGradient);
