@@ -27,7 +27,7 @@ extension Variable {
   @specialized(where Scalar == Float)
   @specialized(where Scalar == Double)
   public func multiHeadAttention(
-    heads: Int, isCausal: Bool, dropoutRate: Double = 0, queryTileSize: Int = 64,
+    heads: Int, isCausal: Bool, dropoutRate: Double = 0, queryTileSize: Int = 128,
     on tape: Tape<Scalar>
   ) -> Variable {
     precondition(
@@ -86,7 +86,7 @@ extension Tensor where Scalar: DifferentiableScalar {
   /// - Returns: (B, L, H).
   @specialized(where Scalar == Float)
   @specialized(where Scalar == Double)
-  public func multiHeadAttention(heads: Int, isCausal: Bool, queryTileSize: Int = 64) -> Tensor {
+  public func multiHeadAttention(heads: Int, isCausal: Bool, queryTileSize: Int = 128) -> Tensor {
     let layout = AttentionLayout(
       packedShape: shape, heads: heads, isCausal: isCausal, tileSize: queryTileSize,
       caller: "multiHeadAttention")
