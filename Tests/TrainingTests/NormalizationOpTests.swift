@@ -55,6 +55,45 @@ struct NormalizationOpTests {
     #expect(gF.count == 256 && relativeError(gF, reference: gD) < 1e-5)
   }
 
+  /// The Float rows (C kernels, vectorised with tails) against the Float64 formulas on the
+  /// same inputs: y, and the pullback's dx = r·(ĝ − mean ĝ − x̂·mean(ĝ∘x̂)), dγ = Σ g∘x̂ and
+  /// dβ = Σ g. Width 37 leaves a vector tail; 200 × 259 scalars run in parallel chunks.
+  @Test(arguments: [[300, 37], [200, 259]])
+  func floatRowsAndPullbackMatchFloat64Formulas(_ shape: [Int]) {
+    let width = shape[1]
+    let inputs = randomTensors([shape, shape, [width], [width]], seed: 4)
+    let (x, g) = (inputs[0].map { 3 * $0 + 1 }.map(Float.init), inputs[1].map(Float.init))
+    let (gain, bias) = (inputs[2].map(Float.init), inputs[3].map(Float.init))
+    let gamma = gain.scalars.map(Double.init)
+    var y: [Double] = [], dx: [Double] = []
+    var dGamma = [Double](repeating: 0, count: width), dBeta = dGamma
+    for start in stride(from: 0, to: x.scalarCount, by: width) {
+      let row = x.scalars[start..<(start + width)].map(Double.init)
+      let upstream = g.scalars[start..<(start + width)].map(Double.init)
+      let mean = row.reduce(0, +) / Double(width)
+      let variance = row.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(width)
+      let r = 1 / (variance + 1e-5).squareRoot()
+      let xHat = row.map { ($0 - mean) * r }
+      let gHat = zip(upstream, gamma).map(*)
+      let meanG = gHat.reduce(0, +) / Double(width)
+      let meanGX = zip(gHat, xHat).map(*).reduce(0, +) / Double(width)
+      for j in 0..<width {
+        y.append(xHat[j] * gamma[j] + Double(bias.scalars[j]))
+        dx.append(r * (gHat[j] - meanG - xHat[j] * meanGX))
+        dGamma[j] += upstream[j] * xHat[j]
+        dBeta[j] += upstream[j]
+      }
+    }
+    let tape = Tape<Float>()
+    let (v, gainV, biasV) = (tape.watch(x), tape.watch(gain), tape.watch(bias))
+    let output = v.layerNormalized(gain: gainV, bias: biasV)
+    #expect(maxAbsoluteError(output.value.scalars, y) < 1e-5)
+    let gradients = tape.gradients(of: output, seed: g)
+    #expect(relativeError(gradients[v]!.scalars, reference: dx) < 1e-5)
+    #expect(relativeError(gradients[gainV]!.scalars, reference: dGamma) < 1e-5)
+    #expect(relativeError(gradients[biasV]!.scalars, reference: dBeta) < 1e-5)
+  }
+
   @Test func wrongGainShapeTraps() async {
     await #expect(processExitsWith: .failure) {
       _ = Tensor<Float>(zeros: [2, 4]).layerNormalized(gain: Tensor(zeros: [3]), bias: nil)

@@ -57,6 +57,46 @@ struct SoftmaxOpTests {
     #expect(gradient?.scalars.allSatisfy { $0.isFinite } == true)
   }
 
+  /// The Float rows (C kernels, vectorised with tails) against Float64 formulas on the same
+  /// inputs: softmax and log-softmax with max-shifted exponentials, and their pullbacks
+  /// y∘(g − ⟨g, y⟩) and g − softmax·Σ g. Row lengths 1, 37 and 259 leave every vector tail;
+  /// 200 × 259 scalars run in parallel chunks.
+  @Test(arguments: [[40, 1], [300, 37], [200, 259]])
+  func floatRowsMatchFloat64Formulas(_ shape: [Int]) {
+    let inputs = randomTensors([shape, shape], seed: 5)
+    let x = inputs[0].map { 4 * $0 }
+    let g = inputs[1]
+    let n = shape[1]
+    var softmax: [Double] = [], logSoftmax: [Double] = []
+    var softmaxPullback: [Double] = [], logSoftmaxPullback: [Double] = []
+    for start in stride(from: 0, to: x.scalarCount, by: n) {
+      let row = x.scalars[start..<(start + n)].map { Double(Float($0)) }
+      let upstream = Array(g.scalars[start..<(start + n)].map { Double(Float($0)) })
+      let maximum = row.max()!
+      let total = row.map { Foundation.exp($0 - maximum) }.reduce(0, +)
+      let y = row.map { Foundation.exp($0 - maximum) / total }
+      softmax += y
+      logSoftmax += row.map { $0 - maximum - Foundation.log(total) }
+      let dot = zip(upstream, y).map(*).reduce(0, +)
+      softmaxPullback += zip(upstream, y).map { $1 * ($0 - dot) }
+      let sum = upstream.reduce(0, +)
+      logSoftmaxPullback += zip(upstream, y).map { $0 - $1 * sum }
+    }
+    let seed = g.map(Float.init)
+    // One tape per op: a tape runs its backward pass once.
+    let (tape, logTape) = (Tape<Float>(), Tape<Float>())
+    let (v, logV) = (tape.watch(x.map(Float.init)), logTape.watch(x.map(Float.init)))
+    let (y, logY) = (v.softmax(), logV.logSoftmax())
+    #expect(maxAbsoluteError(y.value.scalars, softmax) < 1e-6)
+    #expect(maxAbsoluteError(logY.value.scalars, logSoftmax) < 1e-5)
+    let dSoftmax = tape.gradients(of: y, seed: seed)[v]!.scalars
+    let dLogSoftmax = logTape.gradients(of: logY, seed: seed)[logV]!.scalars
+    // Relative to the largest entry: Σ g over 259 entries is about 16, and its Float rounding
+    // carries into every entry of the log-softmax pullback.
+    #expect(relativeError(dSoftmax, reference: softmaxPullback) < 1e-5)
+    #expect(relativeError(dLogSoftmax, reference: logSoftmaxPullback) < 1e-5)
+  }
+
   @Test func gluMatchesFormulaAndGradients() {
     let x = randomTensors([[2, 6, 3]], seed: 3)[0]
     for axis in [0, 1, -2] {

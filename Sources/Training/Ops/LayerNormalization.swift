@@ -1,10 +1,13 @@
 import StateSpace
+import _FFTKernels
 
 // Layer normalisation over the last axis (width H): per row, μ = mean(x), σ² = mean((x − μ)²)
 // (the biased variance, as PyTorch), r = 1/√(σ² + ε), x̂ = (x − μ)·r, y = x̂·γ + β.
 // Pullback per row, with ĝ = g·γ:
 //   ∂x = r·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)),   ∂γ = Σ_rows g·x̂,   ∂β = Σ_rows g.
 // The forward keeps μ and r per row (two scalars), not x̂: the pullback recomputes x̂ from x.
+// Float rows run in C (_FFTKernels/NormalizationRows.c: AVX-512, AVX2 or baseline chosen at
+// load time); Double rows, used by the gradient checks, in the Swift loops below.
 
 extension Tensor where Scalar: DifferentiableScalar {
   /// The per-row mean and reciprocal deviation, and the normalised output.
@@ -33,6 +36,15 @@ extension Tensor where Scalar: DifferentiableScalar {
                 let (x, y) = (x.baseAddress!, y.baseAddress!)
                 Parallel.forEachChunk(of: rows, minimumChunk: Swift.max(1, parallelGrain / width)) {
                   range in
+                  if Scalar.self == Float.self {
+                    let offset = range.lowerBound * width
+                    s4norm_layer_norm_rows_f32(
+                      asFloat(x + offset), asFloat(gamma.baseAddress!), asFloat(beta.baseAddress!),
+                      range.count, width, Float(epsilon), asFloat(y + offset),
+                      asFloat(means.baseAddress! + range.lowerBound),
+                      asFloat(reciprocals.baseAddress! + range.lowerBound))
+                    return
+                  }
                   for row in range {
                     let (line, out) = (x + row * width, y + row * width)
                     let mean = contiguousSum(line, count: width) / Scalar(width)
@@ -103,11 +115,11 @@ extension Variable {
       let chunks = Swift.min(Parallel.workerCount, Swift.max(1, g.scalarCount / parallelGrain))
       // ∂γ and ∂β: each chunk of rows sums into its own pair of rows, added at the end.
       var parameterSums = [Scalar](repeating: 0, count: chunks * 2 * width)
-      var dx = Tensor<Scalar>(shape: x.shape, repeating: 0)
-      x.withUnsafeBufferPointer { x in
-        g.withUnsafeBufferPointer { g in
-          gamma.withUnsafeBufferPointer { gamma in
-            dx.withUnsafeMutableBufferPointer { dx in
+      // dx is only read back when it is written (needsX).
+      let dx = Tensor<Scalar>(shape: x.shape, unsafeUninitializedScalars: { dx in
+        x.withUnsafeBufferPointer { x in
+          g.withUnsafeBufferPointer { g in
+            gamma.withUnsafeBufferPointer { gamma in
               parameterSums.withUnsafeMutableBufferPointer { sums in
                 let (dx, sums) = (dx, sums)
                 guard rows > 0 else { return }
@@ -118,7 +130,23 @@ extension Variable {
                       sums.baseAddress! + chunk * 2 * width,
                       sums.baseAddress! + (chunk * 2 + 1) * width
                     )
-                    for row in (rows * chunk / chunks)..<(rows * (chunk + 1) / chunks) {
+                    let chunkRows = (rows * chunk / chunks)..<(rows * (chunk + 1) / chunks)
+                    if Scalar.self == Float.self {
+                      let offset = chunkRows.lowerBound * width
+                      let first = chunkRows.lowerBound
+                      means.withUnsafeBufferPointer { means in
+                        reciprocals.withUnsafeBufferPointer { reciprocals in
+                          s4norm_layer_norm_rows_backward_f32(
+                            asFloat(x + offset), asFloat(g + offset), asFloat(gamma),
+                            asFloat(means.baseAddress! + first),
+                            asFloat(reciprocals.baseAddress! + first), chunkRows.count, width,
+                            needsX ? asFloat(dx.baseAddress! + offset) : nil, asFloat(dGamma),
+                            asFloat(dBeta))
+                        }
+                      }
+                      continue
+                    }
+                    for row in chunkRows {
                       let (line, upstream, out) = (x + row * width, g + row * width, dx.baseAddress! + row * width)
                       let (mean, r) = (means[row], reciprocals[row])
                       var meanG: Scalar = 0
@@ -146,7 +174,7 @@ extension Variable {
             }
           }
         }
-      }
+      })
       let dGamma = Tensor<Scalar>(shape: [width]) { j in
         (0..<chunks).reduce(0) { $0 + parameterSums[$1 * 2 * width + j] }
       }

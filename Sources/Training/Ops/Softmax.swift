@@ -1,5 +1,6 @@
 import RealModule
 import StateSpace
+import _FFTKernels
 
 // softmax(x)_i = e^{x_i − m} / Σ_j e^{x_j − m} and log-softmax(x)_i = x_i − m − log Σ_j e^{x_j − m}
 // along one axis, with m the maximum along it: every exponent is ≤ 0, so the sum lies in
@@ -8,7 +9,9 @@ import StateSpace
 //   y = softmax(x):      ∂x = y ⊙ (g − ⟨g, y⟩)
 //   y = log-softmax(x):  ∂x = g − softmax(x)·Σ g = g − e^y·Σ g
 // Lines are contiguous when the axis is the last one; another axis is moved last first (an
-// axis permutation before and after), which is rare in sequence models.
+// axis permutation before and after), which is rare in sequence models. Float rows run in C
+// (_FFTKernels/NormalizationRows.c: AVX-512, AVX2 or baseline chosen at load time); Double
+// rows, used by the gradient checks, in the Swift loops below with libm's exp.
 
 extension Tensor where Scalar: DifferentiableScalar {
   /// softmax or log-softmax of every contiguous row of length `n`.
@@ -20,6 +23,12 @@ extension Tensor where Scalar: DifferentiableScalar {
         guard let x = x.baseAddress, let y = y.baseAddress, n > 0 else { return }
         Parallel.forEachChunk(of: scalarCount / n, minimumChunk: Swift.max(1, parallelGrain / n)) {
           rows in
+          if Scalar.self == Float.self {
+            let offset = rows.lowerBound * n
+            s4norm_softmax_rows_f32(
+              asFloat(x + offset), rows.count, n, logarithm ? 1 : 0, asFloat(y + offset))
+            return
+          }
           for row in rows {
             let (line, out) = (x + row * n, y + row * n)
             var maximum = -Scalar.infinity
@@ -89,6 +98,13 @@ extension Tensor where Scalar: DifferentiableScalar {
           else { return }
           Parallel.forEachChunk(of: scalarCount / n, minimumChunk: Swift.max(1, parallelGrain / n)) {
             rows in
+            if Scalar.self == Float.self {
+              let offset = rows.lowerBound * n
+              s4norm_softmax_rows_backward_f32(
+                asFloat(g + offset), asFloat(y + offset), rows.count, n, logarithm ? 1 : 0,
+                asFloat(dx + offset))
+              return
+            }
             for row in rows {
               let (gLine, yLine, out) = (g + row * n, y + row * n, dx + row * n)
               if logarithm {
