@@ -1,17 +1,26 @@
-// Definitions shared by the FFT loops of one scalar type; included first by FFTKernelsFloat.c
-// and FFTKernelsDouble.c, which define REAL, LANES, LOG2_LANES, SUFFIX, VEC (the 64-byte
-// vector of LANES reals) and the two-vector shuffles INTERLEAVE_LO/HI (lanes 0…LANES/2−1,
-// resp. the upper half, of a and b alternately), PAIR_LO/HI (the same for pairs of lanes) and
-// EVEN/ODD (the even, resp. odd, lanes of a followed by those of b).
+// Definitions shared by the FFT loops of one scalar type and vector width; included first by
+// FFTKernelsFloat.c, FFTKernelsFloat8.c and FFTKernelsDouble.c, which define REAL, LANES,
+// LOG2_LANES, SUFFIX, VECTOR_BYTES (LANES·sizeof(REAL); 64 unless defined: 32 for the AVX2
+// Float loops), VEC (the vector of LANES reals) and the two-vector shuffles INTERLEAVE_LO/HI (lanes
+// 0…LANES/2−1, resp. the upper half, of a and b alternately), PAIR_LO/HI (the same for pairs
+// of lanes) and EVEN/ODD (the even, resp. odd, lanes of a followed by those of b).
 //
-// Every exported function is compiled three times (x86-64-v4 = AVX-512, v3 = AVX2, baseline)
-// and the dynamic loader binds the best one for the running CPU (an ifunc), so a default
-// SwiftPM build runs the AVX-512 code on a machine that has it.
+// Every exported function is compiled for each target of S4FFT_CLONE_TARGETS (by default
+// x86-64-v4 = AVX-512, v3 = AVX2 and baseline) and the dynamic loader binds the best one for
+// the running CPU (an ifunc), so a default SwiftPM build runs the AVX-512 code on a machine
+// that has it.
 #include <stddef.h>
 #include <string.h>
 
+#ifndef VECTOR_BYTES
+#define VECTOR_BYTES 64
+#endif
+
+#ifndef S4FFT_CLONE_TARGETS
+#define S4FFT_CLONE_TARGETS "arch=x86-64-v4", "arch=x86-64-v3", "default"
+#endif
 #if defined(__x86_64__) && defined(__linux__)
-#define S4FFT_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define S4FFT_CLONES __attribute__((target_clones(S4FFT_CLONE_TARGETS)))
 #else
 #define S4FFT_CLONES
 #endif
@@ -21,10 +30,10 @@
 #define S4FFT_NAME1(name, suffix) S4FFT_NAME2(name, suffix)
 #define FN(name) S4FFT_NAME1(name, SUFFIX)
 
-/// A complex blocked element: LANES real parts then LANES imaginary parts (128 bytes).
+/// A complex blocked element: LANES real parts then LANES imaginary parts (two vectors).
 #define ELEMENT (2 * LANES)
 
-typedef REAL FN(unaligned_vector) __attribute__((vector_size(64), aligned(sizeof(REAL)), may_alias));
+typedef REAL FN(unaligned_vector) __attribute__((vector_size(VECTOR_BYTES), aligned(sizeof(REAL)), may_alias));
 #define LOAD(p) (*(const FN(unaligned_vector) *)(p))
 #define STORE(p, v) (*(FN(unaligned_vector) *)(p) = (v))
 #define ZERO ((VEC){0})
@@ -70,6 +79,39 @@ S4FFT_INLINE void FN(transpose)(VEC *v) {
 #undef HI_PD
 #undef EVEN_128
 #undef ODD_128
+#elif VECTOR_BYTES == 32
+  // Float in 32-byte vectors (AVX2): 8×8, the same rounds on two 128-bit lanes. The in-lane
+  // shuffles (vunpcklps/hps, vshufps) take one cycle; only the last round crosses lanes, with
+  // one vperm2f128 per vector instead of the two permutes (vpermps) per vector that
+  // interleaving whole vectors would take.
+#define LO_PS(a, b) __builtin_shufflevector(a, b, 0, 8, 1, 9, 4, 12, 5, 13)
+#define HI_PS(a, b) __builtin_shufflevector(a, b, 2, 10, 3, 11, 6, 14, 7, 15)
+#define LO_PD(a, b) __builtin_shufflevector(a, b, 0, 1, 8, 9, 4, 5, 12, 13)
+#define HI_PD(a, b) __builtin_shufflevector(a, b, 2, 3, 10, 11, 6, 7, 14, 15)
+#define LOW_128(a, b) __builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11)
+#define HIGH_128(a, b) __builtin_shufflevector(a, b, 4, 5, 6, 7, 12, 13, 14, 15)
+  // 128-bit lane l of u[4j + d] holds column 4l + d of rows 4j … 4j + 3.
+  VEC t[8], u[8];
+  for (int i = 0; i < 4; i++) {
+    t[2 * i] = LO_PS(v[2 * i], v[2 * i + 1]);
+    t[2 * i + 1] = HI_PS(v[2 * i], v[2 * i + 1]);
+  }
+  for (int j = 0; j < 2; j++) {
+    u[4 * j] = LO_PD(t[4 * j], t[4 * j + 2]);
+    u[4 * j + 1] = HI_PD(t[4 * j], t[4 * j + 2]);
+    u[4 * j + 2] = LO_PD(t[4 * j + 1], t[4 * j + 3]);
+    u[4 * j + 3] = HI_PD(t[4 * j + 1], t[4 * j + 3]);
+  }
+  for (int d = 0; d < 4; d++) {
+    v[d] = LOW_128(u[d], u[4 + d]);
+    v[4 + d] = HIGH_128(u[d], u[4 + d]);
+  }
+#undef LO_PS
+#undef HI_PS
+#undef LO_PD
+#undef HI_PD
+#undef LOW_128
+#undef HIGH_128
 #else
   VEC t[LANES];
 #pragma clang loop unroll(full)

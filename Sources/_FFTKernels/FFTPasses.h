@@ -86,31 +86,30 @@ S4FFT_INLINE void FN(dif8)(REAL *p, long stride, const REAL *w, int twiddled) {
   t = (ci[3] - cr[3]) * H_SQRT_HALF;  // ·(−1 − i)/√2
   ci[3] = -(cr[3] + ci[3]) * H_SQRT_HALF;
   cr[3] = t;
-  // Two 4-point DFTs: even outputs from b, odd outputs from c.
-  VEC yr[8], yi[8];
+  // Two 4-point DFTs, even outputs from b and odd outputs from c, each twiddled and stored as
+  // soon as it is formed: with 16 vector registers (AVX2), b, c and the outputs of a whole
+  // 8-point DFT do not fit at once.
+#define S4FFT_OUTPUT(q, vr, vi)                                         \
+  do {                                                                  \
+    VEC _yr = (vr), _yi = (vi);                                         \
+    if (twiddled && (q) > 0) CMUL(_yr, _yi, w[2 * (q) - 2], w[2 * (q) - 1], 0); \
+    STORE(p + slot[q] * stride, _yr);                                   \
+    STORE(p + slot[q] * stride + LANES, _yi);                           \
+  } while (0)
 #define S4FFT_DFT4(vr, vi, o)                                                             \
   do {                                                                                    \
     VEC s0r = vr[0] + vr[2], s0i = vi[0] + vi[2], d0r = vr[0] - vr[2], d0i = vi[0] - vi[2]; \
     VEC s1r = vr[1] + vr[3], s1i = vi[1] + vi[3], d1r = vi[1] - vi[3], d1i = vr[3] - vr[1]; \
-    yr[o] = s0r + s1r;                                                                    \
-    yi[o] = s0i + s1i;                                                                    \
-    yr[o + 4] = s0r - s1r;                                                                \
-    yi[o + 4] = s0i - s1i;                                                                \
-    yr[o + 2] = d0r + d1r;                                                                \
-    yi[o + 2] = d0i + d1i;                                                                \
-    yr[o + 6] = d0r - d1r;                                                                \
-    yi[o + 6] = d0i - d1i;                                                                \
+    S4FFT_OUTPUT(o, s0r + s1r, s0i + s1i);                                                \
+    S4FFT_OUTPUT(o + 4, s0r - s1r, s0i - s1i);                                            \
+    S4FFT_OUTPUT(o + 2, d0r + d1r, d0i + d1i);                                            \
+    S4FFT_OUTPUT(o + 6, d0r - d1r, d0i - d1i);                                            \
   } while (0)
+  static const int slot[8] = {0, 4, 2, 6, 1, 5, 3, 7};
   S4FFT_DFT4(br, bi, 0);
   S4FFT_DFT4(cr, ci, 1);
 #undef S4FFT_DFT4
-  if (twiddled)
-    for (int q = 1; q < 8; q++) CMUL(yr[q], yi[q], w[2 * q - 2], w[2 * q - 1], 0);
-  static const int slot[8] = {0, 4, 2, 6, 1, 5, 3, 7};
-  for (int q = 0; q < 8; q++) {
-    STORE(p + slot[q] * stride, yr[q]);
-    STORE(p + slot[q] * stride + LANES, yi[q]);
-  }
+#undef S4FFT_OUTPUT
 }
 
 /// The adjoint of dif8: slots in, conjugate twiddles, the inverse 8-point DFT (unscaled),

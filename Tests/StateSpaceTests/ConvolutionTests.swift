@@ -1,11 +1,14 @@
 import Numerics
-import StateSpace
+@testable import StateSpace
 import Testing
 import _TestSupport
 
 /// The FFT convolution against direct sums, and its backward pass against central
-/// differences and direct adjoint sums.
+/// differences and direct adjoint sums. Float runs at every lane width the C loops exist for
+/// (blocks of 16 and of 8 channels), whichever the running CPU would choose.
 @Suite struct ConvolutionTests {
+  static let floatLanes = FFTKernels.supportedLanes(Float.self)
+
   struct Case: CustomTestStringConvertible, Sendable {
     let batch: Int, length: Int, channels: Int, kernelLength: Int
     let direction: FFTConvolution<Float>.Direction
@@ -40,25 +43,30 @@ import _TestSupport
     c.direction == .causal ? .causal : .bidirectional
   }
 
-  func matchesTheDirectSum<T: FFTScalar>(_ c: Case, as _: T.Type, tolerance: Double) {
+  /// The convolution of case `c` with blocks of `lanes` channels.
+  static func convolution<T: FFTScalar>(_ c: Case, as _: T.Type, lanes: Int) -> FFTConvolution<T> {
+    FFTConvolution<T>(
+      length: c.length, kernelLength: c.kernelLength, direction: direction(c, as: T.self), lanes: lanes)
+  }
+
+  func matchesTheDirectSum<T: FFTScalar>(_ c: Case, as _: T.Type, lanes: Int, tolerance: Double) {
     var generator = SeededGenerator(seed: UInt64(c.length * 31 + c.kernelLength))
     let input = Tensor<T>.randomNormal(shape: [c.batch, c.length, c.channels], using: &generator)
     let kernel = Tensor<T>.randomNormal(shape: c.kernelShape, using: &generator)
-    let convolution = FFTConvolution<T>(
-      length: c.length, kernelLength: c.kernelLength, direction: Self.direction(c, as: T.self))
+    let convolution = Self.convolution(c, as: T.self, lanes: lanes)
     let output = convolution(input, kernel: kernel)
     #expect(output.shape == input.shape)
     #expect(relativeError(output.scalars, reference: Self.direct(c, input: input.scalars, kernel: kernel.scalars)) <= tolerance)
   }
 
-  @Test(arguments: cases)
-  func matchesTheDirectSumInFloat(_ c: Case) {
-    matchesTheDirectSum(c, as: Float.self, tolerance: 1e-5)
+  @Test(arguments: cases, floatLanes)
+  func matchesTheDirectSumInFloat(_ c: Case, lanes: Int) {
+    matchesTheDirectSum(c, as: Float.self, lanes: lanes, tolerance: 1e-5)
   }
 
   @Test(arguments: cases)
   func matchesTheDirectSumInDouble(_ c: Case) {
-    matchesTheDirectSum(c, as: Double.self, tolerance: 1e-12)
+    matchesTheDirectSum(c, as: Double.self, lanes: 8, tolerance: 1e-12)
   }
 
   /// ℓ = Σ g·y is linear in u and in k, so central differences are exact up to rounding.
@@ -98,14 +106,16 @@ import _TestSupport
 
   /// The adjoint sums written out: ∂ℓ/∂u[b,s,h] = Σ_t g[b,t,h]·(∂y[b,t,h]/∂u[b,s,h]) and
   /// ∂ℓ/∂k[h,s] = Σ_{b,t} g[b,t,h]·u[b,t∓…,h], computed directly in Float64.
-  func backwardMatchesDirectAdjointSums<T: FFTScalar>(_ c: Case, as _: T.Type, tolerance: Double) {
+  /// Both ways to the gradients: recomputing the spectra, and from the spectra that
+  /// ``FFTConvolution/forward(_:kernel:)`` saved.
+  func backwardMatchesDirectAdjointSums<T: FFTScalar>(_ c: Case, as _: T.Type, lanes: Int, tolerance: Double) {
     var generator = SeededGenerator(seed: 7)
     let input = Tensor<T>.randomNormal(shape: [c.batch, c.length, c.channels], using: &generator)
     let kernel = Tensor<T>.randomNormal(shape: c.kernelShape, using: &generator)
     let g = Tensor<T>.randomNormal(shape: input.shape, using: &generator)
-    let convolution = FFTConvolution<T>(
-      length: c.length, kernelLength: c.kernelLength, direction: Self.direction(c, as: T.self))
-    let gradients = convolution.backward(outputGradient: g, input: input, kernel: kernel)
+    let convolution = Self.convolution(c, as: T.self, lanes: lanes)
+    let recomputed = convolution.backward(outputGradient: g, input: input, kernel: kernel)
+    let fromSaved = convolution.backward(outputGradient: g, saved: convolution.forward(input, kernel: kernel).saved)
     let (bs, ls, hs, lk) = (c.batch, c.length, c.channels, c.kernelLength)
     func at(_ x: Tensor<T>, _ b: Int, _ t: Int, _ h: Int) -> Double {
       t >= 0 && t < ls ? Double(x.scalars[(b * ls + t) * hs + h]) : 0
@@ -131,18 +141,20 @@ import _TestSupport
         }
       }
     }
-    #expect(relativeError(gradients.input.scalars, reference: inputGradient) <= tolerance)
-    #expect(relativeError(gradients.kernel.scalars, reference: kernelGradient) <= tolerance)
+    for gradients in [recomputed, fromSaved] {
+      #expect(relativeError(gradients.input.scalars, reference: inputGradient) <= tolerance)
+      #expect(relativeError(gradients.kernel.scalars, reference: kernelGradient) <= tolerance)
+    }
   }
 
-  @Test(arguments: cases)
-  func backwardMatchesDirectAdjointSumsInFloat(_ c: Case) {
-    backwardMatchesDirectAdjointSums(c, as: Float.self, tolerance: 1e-5)
+  @Test(arguments: cases, floatLanes)
+  func backwardMatchesDirectAdjointSumsInFloat(_ c: Case, lanes: Int) {
+    backwardMatchesDirectAdjointSums(c, as: Float.self, lanes: lanes, tolerance: 1e-5)
   }
 
   @Test(arguments: cases)
   func backwardMatchesDirectAdjointSumsInDouble(_ c: Case) {
-    backwardMatchesDirectAdjointSums(c, as: Double.self, tolerance: 1e-12)
+    backwardMatchesDirectAdjointSums(c, as: Double.self, lanes: 8, tolerance: 1e-12)
   }
 
   @Test func fftLengthLeavesNoWrapAround() {
@@ -172,6 +184,14 @@ import _TestSupport
     }
     await #expect(processExitsWith: .failure) {
       _ = FFTConvolution<Float>(length: 0, kernelLength: 4, direction: .causal)
+    }
+    await #expect(processExitsWith: .failure) {
+      // Spectra in blocks of 16 channels given to a convolution that works in blocks of 8.
+      let (input, kernel) = (Tensor<Float>(zeros: [2, 8, 3]), Tensor<Float>(zeros: [3, 4]))
+      let saved = FFTConvolution<Float>(length: 8, kernelLength: 4, direction: .causal, lanes: 16)
+        .forward(input, kernel: kernel).saved
+      _ = FFTConvolution<Float>(length: 8, kernelLength: 4, direction: .causal, lanes: 8)
+        .backward(outputGradient: input, saved: saved)
     }
   }
 }

@@ -1,11 +1,15 @@
+import Foundation
 import Numerics
-import StateSpace
+@testable import StateSpace
 import Testing
 import _TestSupport
 
-/// The batched real FFT against direct Float64 Fourier sums.
+/// The batched real FFT against direct Float64 Fourier sums. Float runs at every lane width
+/// the C loops exist for (16 and 8: the AVX-512 and the AVX2 layout), whichever the running
+/// CPU would choose.
 @Suite struct FFTTests {
   static let lengths = (1...12).map { 1 << $0 }
+  static let floatLanes = FFTKernels.supportedLanes(Float.self)
 
   /// Random rows of `shape` as both the tested scalar type and the exact Float64 values it holds.
   static func randomSignals<T: FFTScalar>(_: T.Type, shape: [Int], seed: UInt64) -> Tensor<T> {
@@ -13,10 +17,12 @@ import _TestSupport
     return Tensor<T>.randomNormal(shape: shape, using: &generator)
   }
 
-  func forwardMatchesTheDefinition<T: FFTScalar>(_: T.Type, length: Int, tolerance: Double) {
-    let rows = 3
+  /// `rows` rows through a plan with blocks of `lanes` rows.
+  func forwardMatchesTheDefinition<T: FFTScalar>(
+    _: T.Type, length: Int, rows: Int, lanes: Int, tolerance: Double
+  ) {
     let signals = Self.randomSignals(T.self, shape: [rows, length], seed: UInt64(length))
-    let spectra = RealFFT<T>(length: length).forward(signals)
+    let spectra = RealFFT<T>(length: length, lanes: lanes).forward(signals)
     #expect(spectra.shape == [rows, length / 2 + 1])
     for row in 0..<rows {
       let x = Array(signals.scalars[(row * length)..<((row + 1) * length)])
@@ -28,25 +34,27 @@ import _TestSupport
     }
   }
 
-  @Test(arguments: lengths)
-  func forwardMatchesTheDefinitionInFloat(length: Int) {
-    forwardMatchesTheDefinition(Float.self, length: length, tolerance: 1e-5)
+  /// One full block of rows and a partial one.
+  @Test(arguments: floatLanes, lengths)
+  func forwardMatchesTheDefinitionInFloat(lanes: Int, length: Int) {
+    forwardMatchesTheDefinition(Float.self, length: length, rows: lanes + 3, lanes: lanes, tolerance: 1e-5)
   }
 
   @Test(arguments: lengths)
   func forwardMatchesTheDefinitionInDouble(length: Int) {
-    forwardMatchesTheDefinition(Double.self, length: length, tolerance: 1e-13)
+    forwardMatchesTheDefinition(Double.self, length: length, rows: 3, lanes: 8, tolerance: 1e-13)
   }
 
   /// Random half spectra with nonzero imaginary parts in bins 0 and n/2, which the inverse
   /// must ignore.
-  func inverseMatchesTheDefinition<T: FFTScalar>(_: T.Type, length: Int, tolerance: Double) {
-    let rows = 2
+  func inverseMatchesTheDefinition<T: FFTScalar>(
+    _: T.Type, length: Int, rows: Int, lanes: Int, tolerance: Double
+  ) {
     let bins = length / 2 + 1
     let parts = Self.randomSignals(T.self, shape: [rows, bins, 2], seed: UInt64(length) + 100)
     let spectra = Tensor<Complex<T>>(
       shape: [rows, bins], scalars: (0..<(rows * bins)).map { Complex(parts.scalars[2 * $0], parts.scalars[2 * $0 + 1]) })
-    let signals = RealFFT<T>(length: length).inverse(spectra)
+    let signals = RealFFT<T>(length: length, lanes: lanes).inverse(spectra)
     #expect(signals.shape == [rows, length])
     for row in 0..<rows {
       let spectrum = spectra.scalars[(row * bins)..<((row + 1) * bins)].map {
@@ -58,20 +66,20 @@ import _TestSupport
     }
   }
 
-  @Test(arguments: lengths)
-  func inverseMatchesTheDefinitionInFloat(length: Int) {
-    inverseMatchesTheDefinition(Float.self, length: length, tolerance: 1e-5)
+  @Test(arguments: floatLanes, lengths)
+  func inverseMatchesTheDefinitionInFloat(lanes: Int, length: Int) {
+    inverseMatchesTheDefinition(Float.self, length: length, rows: lanes + 3, lanes: lanes, tolerance: 1e-5)
   }
 
   @Test(arguments: lengths)
   func inverseMatchesTheDefinitionInDouble(length: Int) {
-    inverseMatchesTheDefinition(Double.self, length: length, tolerance: 1e-13)
+    inverseMatchesTheDefinition(Double.self, length: length, rows: 2, lanes: 8, tolerance: 1e-13)
   }
 
-  @Test(arguments: lengths + [1 << 16])
-  func roundTripAndParsevalInFloat(length: Int) {
+  @Test(arguments: floatLanes, lengths + [1 << 16])
+  func roundTripAndParsevalInFloat(lanes: Int, length: Int) {
     let signals = Self.randomSignals(Float.self, shape: [5, length], seed: UInt64(length) + 7)
-    let fft = RealFFT<Float>(length: length)
+    let fft = RealFFT<Float>(length: length, lanes: lanes)
     let spectra = fft.forward(signals)
     #expect(relativeError(fft.inverse(spectra).scalars, reference: signals.scalars.map(Double.init)) <= 1e-6)
     // Parseval for the half spectrum: Σ x² = (|X_0|² + |X_{n/2}|² + 2·Σ_{0<k<n/2} |X_k|²)/n.
@@ -97,15 +105,15 @@ import _TestSupport
   }
 
   /// Every row of a batch is transformed on its own, whatever the batch's rank and size
-  /// (including sizes that leave a partial block of lanes, 16 for Float and 8 for Double;
+  /// (including sizes that leave a partial block of lanes, 16 or 8 for Float and 8 for Double;
   /// from n = 4096 on the spectra are streamed out through a stage whose lines straddle the
   /// rows, which start at any offset within a cache line).
   func batchMatchesRowByRowTransforms<T: FFTScalar>(
-    _: T.Type, shape: [Int], tolerance: Double, roundTripTolerance: Double
+    _: T.Type, shape: [Int], lanes: Int, tolerance: Double, roundTripTolerance: Double
   ) {
     let length = shape.last!
     let signals = Self.randomSignals(T.self, shape: shape, seed: UInt64(shape.reduce(1, *)))
-    let fft = RealFFT<T>(length: length)
+    let fft = RealFFT<T>(length: length, lanes: lanes)
     let spectra = fft.forward(signals)
     let bins = length / 2 + 1
     #expect(spectra.shape == Array(shape.dropLast()) + [bins])
@@ -124,15 +132,26 @@ import _TestSupport
         <= roundTripTolerance)
   }
 
-  @Test(arguments: [[64], [1, 64], [17, 64], [3, 5, 64], [2, 33, 256], [40, 8], [17, 4096]])
-  func batchesOfAnyShapeMatchRowByRowTransformsInFloat(shape: [Int]) {
-    batchMatchesRowByRowTransforms(Float.self, shape: shape, tolerance: 1e-5, roundTripTolerance: 1e-6)
+  @Test(arguments: floatLanes, [[64], [1, 64], [17, 64], [3, 5, 64], [2, 33, 256], [40, 8], [17, 4096]])
+  func batchesOfAnyShapeMatchRowByRowTransformsInFloat(lanes: Int, shape: [Int]) {
+    batchMatchesRowByRowTransforms(
+      Float.self, shape: shape, lanes: lanes, tolerance: 1e-5, roundTripTolerance: 1e-6)
   }
 
   @Test(arguments: [[9, 64], [8, 4096], [3, 7, 4096]])
   func batchesOfAnyShapeMatchRowByRowTransformsInDouble(shape: [Int]) {
     batchMatchesRowByRowTransforms(
-      Double.self, shape: shape, tolerance: 1e-13, roundTripTolerance: 1e-13)
+      Double.self, shape: shape, lanes: 8, tolerance: 1e-13, roundTripTolerance: 1e-13)
+  }
+
+  /// The lane count the process runs Float with follows S4_FFT_FLOAT_LANES when it is set.
+  @Test func floatLanesFollowTheEnvironment() {
+    let lanes = FFTKernels.lanes(Float.self)
+    #expect(Self.floatLanes.contains(lanes))
+    if let forced = ProcessInfo.processInfo.environment["S4_FFT_FLOAT_LANES"], let value = Int(forced) {
+      #expect(lanes == value)
+    }
+    #expect(FFTKernels.lanes(Double.self) == 8)
   }
 
   @Test func nonPowerOfTwoLengthTraps() async {

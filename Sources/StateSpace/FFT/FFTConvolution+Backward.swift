@@ -60,7 +60,7 @@ extension FFTConvolution {
     _ outputGradient: Tensor<Scalar>, batch: Int, channels: Int, kernelSpectra: UnsafePointer<Scalar>,
     inputSpectra: InputSpectra
   ) -> (input: Tensor<Scalar>, kernel: Tensor<Scalar>) {
-    let (n, lk, lanes, size) = (fftLength, kernelLength, FFTKernels.lanes(Scalar.self), spectrumScalars)
+    let (n, lk, size) = (fftLength, kernelLength, spectrumScalars)
     let (blocks, pairs) = blockCounts(batch: batch, channels: channels)
     let items = blocks * pairs
     let parts = max(1, min(Parallel.workerCount, items))
@@ -99,7 +99,7 @@ extension FFTConvolution {
                     case .recomputed(let input):
                       FFTKernels.spectrum(
                         of: signals(input, block: block, pair: pair, batch: batch, channels: channels), size: n,
-                        twiddles: twiddles.pointer, into: recomputed.pointer)
+                        twiddles: twiddles.pointer, into: recomputed.pointer, lanes: lanes)
                       u = UnsafePointer(recomputed.pointer)
                     case .saved(let spectra):
                       u = spectra + (block * pairs + pair) * size
@@ -110,21 +110,21 @@ extension FFTConvolution {
                     FFTKernels.convolve(
                       signals(g, block: block, pair: pair, batch: batch, channels: channels), size: n,
                       twiddles: twiddles.pointer, scratch: data.pointer, work: work,
-                      output: signals(du, block: block, pair: pair, batch: batch, channels: channels))
+                      output: signals(du, block: block, pair: pair, batch: batch, channels: channels), lanes: lanes)
                   }
                   // c[j] = Re IFFT(Σ Z_g·conj Z_u)[j]/n, one row per channel.
-                  FFTKernels.inverse(correlation.pointer, size: n, twiddles: twiddles.pointer)
+                  FFTKernels.inverse(correlation.pointer, size: n, twiddles: twiddles.pointer, lanes: lanes)
                   let width = min(lanes, channels - block * lanes)
                   if isShared(block) {
                     let slot = partials + (part * 2 + (block == itemsOfPart.lowerBound / pairs ? 0 : 1)) * slotScalars
                     FFTKernels.storeKernels(
                       correlation.pointer, size: n, scale: 1 / Scalar(n), taps: lk, channels: width, rowStride: lk,
-                      into: slot, kernelRows == 2 ? slot + lanes * lk : nil)
+                      into: slot, kernelRows == 2 ? slot + lanes * lk : nil, lanes: lanes)
                   } else {
                     let dk0 = dk + block * lanes * lk
                     FFTKernels.storeKernels(
                       correlation.pointer, size: n, scale: 1 / Scalar(n), taps: lk, channels: width, rowStride: lk,
-                      into: dk0, kernelRows == 2 ? dk0 + channels * lk : nil)
+                      into: dk0, kernelRows == 2 ? dk0 + channels * lk : nil, lanes: lanes)
                   }
                   item = end
                 }

@@ -4,7 +4,8 @@ extension FFTConvolution {
   /// shapes they belong to.
   ///
   /// It holds ⌈H/lanes⌉·(1 + ⌈B/2⌉) complex spectra of n = ``FFTConvolution/fftLength``
-  /// elements of `lanes` channels (lanes = 16 for `Float`, 8 for `Double`): (B + 2)·H·n
+  /// elements of `lanes` channels (``FFTConvolution/lanes``: 16 or 8 for `Float`, 8 for
+  /// `Double`), in the layout of the loops of that width: (B + 2)·H·n
   /// scalars when B is even and H a multiple of lanes (80 MiB for Float, B = 8, H = 256,
   /// n = 8192). Immutable and `Sendable`; one value may serve any number of backward passes.
   public struct SavedSpectra: Sendable {
@@ -12,6 +13,8 @@ extension FFTConvolution {
     public let inputShape: [Int]
     /// The kernel's shape, (H, Lk) or (2, H, Lk).
     public let kernelShape: [Int]
+    /// The lane count of the convolution that made them.
+    let lanes: Int
     let kernelSpectra: SharedScalars<Scalar>
     let inputSpectra: SharedScalars<Scalar>
   }
@@ -43,7 +46,8 @@ extension FFTConvolution {
       }
     })
     let saved = SavedSpectra(
-      inputShape: input.shape, kernelShape: kernel.shape, kernelSpectra: spectra, inputSpectra: inputSpectra!)
+      inputShape: input.shape, kernelShape: kernel.shape, lanes: lanes, kernelSpectra: spectra,
+      inputSpectra: inputSpectra!)
     return (output, saved)
   }
 
@@ -63,7 +67,7 @@ extension FFTConvolution {
       "FFTConvolution.backward(outputGradient:saved:): output gradient shape \(outputGradient.shape) differs from the saved input shape \(saved.inputShape)")
     let (batch, channels) = (saved.inputShape[0], saved.inputShape[2])
     precondition(
-      saved.inputShape[1] == length && saved.kernelShape == kernelShape(channels: channels),
+      saved.inputShape[1] == length && saved.kernelShape == kernelShape(channels: channels) && saved.lanes == lanes,
       "FFTConvolution.backward(outputGradient:saved:): spectra saved for input \(saved.inputShape) and kernel \(saved.kernelShape) do not belong to this convolution (L = \(length), Lk = \(kernelLength), \(direction))")
     return gradients(
       outputGradient, batch: batch, channels: channels, kernelSpectra: saved.kernelSpectra.pointer,

@@ -38,6 +38,8 @@ public struct FFTConvolution<Scalar: FFTScalar>: Sendable {
   public let fftLength: Int
   /// The passes of the length-n complex transforms.
   let twiddles: FFTTwiddles<Scalar>
+  /// Channels per block, the width of the C loops that run it (``FFTKernels/lanes(_:)``).
+  let lanes: Int
 
   /// Creates the convolution plan.
   ///
@@ -46,6 +48,13 @@ public struct FFTConvolution<Scalar: FFTScalar>: Sendable {
   ///   - kernelLength: Lk ≥ 1 (longer or shorter than L).
   ///   - direction: Causal or bidirectional.
   public init(length: Int, kernelLength: Int, direction: Direction) {
+    self.init(length: length, kernelLength: kernelLength, direction: direction, lanes: FFTKernels.lanes(Scalar.self))
+  }
+
+  /// The plan with blocks of `lanes` channels (one of ``FFTKernels/supportedLanes(_:)``),
+  /// whatever the running CPU prefers: for tests.
+  init(length: Int, kernelLength: Int, direction: Direction, lanes: Int) {
+    precondition(FFTKernels.supportedLanes(Scalar.self).contains(lanes), "FFTConvolution: no \(lanes)-lane loops")
     precondition(
       length >= 1 && kernelLength >= 1,
       "FFTConvolution(length:kernelLength:direction:): lengths must be positive, got L = \(length), Lk = \(kernelLength)")
@@ -60,6 +69,7 @@ public struct FFTConvolution<Scalar: FFTScalar>: Sendable {
     self.direction = direction
     fftLength = n
     twiddles = FFTTwiddles(size: n)
+    self.lanes = lanes
   }
 
   /// The shape a kernel must have: (H, Lk) causal, (2, H, Lk) bidirectional.
@@ -71,7 +81,7 @@ public struct FFTConvolution<Scalar: FFTScalar>: Sendable {
   ///
   /// Two batch entries share one complex transform, u[b] + i·u[b+1]: the kernel spectrum K
   /// is that of a real signal, so the inverse of (U_b + i·U_{b+1})·K is y_b + i·y_{b+1}
-  /// exactly. Sixteen (`Float`) or eight (`Double`) channels run side by side in SIMD lanes,
+  /// exactly. ``lanes`` channels (16 or 8 `Float`, 8 `Double`) run side by side in SIMD lanes,
   /// and channels-last data is already in that layout, so nothing is transposed; the spectra
   /// stay in the transform's bit-reversed order, which a pointwise product does not mind.
   ///
@@ -107,18 +117,16 @@ public struct FFTConvolution<Scalar: FFTScalar>: Sendable {
 
   /// The number of channel blocks (groups of `lanes` channels) and of batch pairs.
   func blockCounts(batch: Int, channels: Int) -> (blocks: Int, pairs: Int) {
-    let lanes = FFTKernels.lanes(Scalar.self)
-    return ((channels + lanes - 1) / lanes, (batch + 1) / 2)
+    ((channels + lanes - 1) / lanes, (batch + 1) / 2)
   }
 
   /// The scalars of one blocked spectrum: n elements of 2·lanes.
-  var spectrumScalars: Int { fftLength * 2 * FFTKernels.lanes(Scalar.self) }
+  var spectrumScalars: Int { fftLength * 2 * lanes }
 
   /// Where the signals of (channel block, batch pair) sit in a (B, L, H) tensor: the pair's
   /// first entry (real parts), its second entry if any (imaginary parts), and the block's
   /// channel count.
   func signalOffsets(block: Int, pair: Int, batch: Int, channels: Int) -> (first: Int, second: Int?, width: Int) {
-    let lanes = FFTKernels.lanes(Scalar.self)
     let first = (2 * pair * length) * channels + block * lanes
     return (first, 2 * pair + 1 < batch ? first + length * channels : nil, min(lanes, channels - block * lanes))
   }
@@ -162,7 +170,8 @@ public struct FFTConvolution<Scalar: FFTScalar>: Sendable {
         let work = FFTKernels.PointwiseWork(
           save: saving.map { $0 + item * size }, factor: kernelSpectra + block * size, conjugate: conjugate)
         FFTKernels.convolve(
-          source, size: n, twiddles: twiddles.pointer, scratch: data.pointer, work: work, output: target)
+          source, size: n, twiddles: twiddles.pointer, scratch: data.pointer, work: work, output: target,
+          lanes: lanes)
       }
     }
   }
@@ -173,7 +182,7 @@ public struct FFTConvolution<Scalar: FFTScalar>: Sendable {
   @specialized(where Scalar == Float)
   @specialized(where Scalar == Double)
   func kernelSpectra(_ kernel: Tensor<Scalar>, channels: Int) -> SharedScalars<Scalar> {
-    let (n, lk, lanes, size) = (fftLength, kernelLength, FFTKernels.lanes(Scalar.self), spectrumScalars)
+    let (n, lk, size) = (fftLength, kernelLength, spectrumScalars)
     let blocks = (channels + lanes - 1) / lanes
     let bidirectional = direction == .bidirectional
     return SharedScalars(count: blocks * size) { spectra in
@@ -186,8 +195,8 @@ public struct FFTConvolution<Scalar: FFTScalar>: Sendable {
             let data = spectra + block * size
             FFTKernels.loadKernels(
               k0, bidirectional ? k0 + channels * lk : nil, rowStride: lk, taps: lk,
-              channels: min(lanes, channels - block * lanes), scale: 1 / Scalar(n), size: n, into: data)
-            FFTKernels.forward(data, size: n, twiddles: twiddles.pointer)
+              channels: min(lanes, channels - block * lanes), scale: 1 / Scalar(n), size: n, into: data, lanes: lanes)
+            FFTKernels.forward(data, size: n, twiddles: twiddles.pointer, lanes: lanes)
           }
         }
       }

@@ -1,7 +1,7 @@
 import _FFTKernels
 
 /// The convolution's C loops: channels-last signals (`lanes` consecutive channels at one time
-/// step are one vector), two batch entries as the real and imaginary parts of one complex
+/// step are one vector; each call takes the lane count its spectra were made with), two batch entries as the real and imaginary parts of one complex
 /// signal, and the kernels' row layout.
 extension FFTKernels {
   /// Where the samples of one convolution come from or go to: `first` (real parts) and
@@ -32,11 +32,12 @@ extension FFTKernels {
   static func convolve<Scalar: FFTScalar>(
     _ input: ChannelSignals<UnsafePointer<Scalar>>, size: Int, twiddles: UnsafePointer<Scalar>,
     scratch data: UnsafeMutablePointer<Scalar>, work: PointwiseWork<Scalar>,
-    output: ChannelSignals<UnsafeMutablePointer<Scalar>>
+    output: ChannelSignals<UnsafeMutablePointer<Scalar>>, lanes: Int
   ) {
     let conjugate: Int32 = work.conjugate ? 1 : 0
     if Scalar.self == Float.self {
-      s4fft_convolve_f32(
+      let convolve = lanes == 8 ? s4fft_convolve_f32x8 : s4fft_convolve_f32
+      convolve(
         asFloat(input.first), input.second.map { asFloat($0) }, input.length, input.stride, input.channels, size,
         asFloat(twiddles), asFloat(data), work.save.map { asFloat($0) }, work.correlation.map { asFloat($0) },
         work.correlateWith.map { asFloat($0) }, asFloat(work.factor), conjugate, output.length, asFloat(output.first),
@@ -54,10 +55,11 @@ extension FFTKernels {
   @inline(__always)
   static func spectrum<Scalar: FFTScalar>(
     of input: ChannelSignals<UnsafePointer<Scalar>>, size: Int, twiddles: UnsafePointer<Scalar>,
-    into data: UnsafeMutablePointer<Scalar>
+    into data: UnsafeMutablePointer<Scalar>, lanes: Int
   ) {
     if Scalar.self == Float.self {
-      s4fft_channels_spectrum_f32(
+      let spectrum = lanes == 8 ? s4fft_channels_spectrum_f32x8 : s4fft_channels_spectrum_f32
+      spectrum(
         asFloat(input.first), input.second.map { asFloat($0) }, input.length, input.stride, input.channels, size,
         asFloat(twiddles), asFloat(data))
     } else {
@@ -72,10 +74,11 @@ extension FFTKernels {
   @inline(__always)
   static func loadKernels<Scalar: FFTScalar>(
     _ k0: UnsafePointer<Scalar>, _ k1: UnsafePointer<Scalar>?, rowStride: Int, taps: Int, channels: Int,
-    scale: Scalar, size: Int, into data: UnsafeMutablePointer<Scalar>
+    scale: Scalar, size: Int, into data: UnsafeMutablePointer<Scalar>, lanes: Int
   ) {
     if Scalar.self == Float.self {
-      s4fft_load_kernels_f32(
+      let load = lanes == 8 ? s4fft_load_kernels_f32x8 : s4fft_load_kernels_f32
+      load(
         asFloat(k0), k1.map { asFloat($0) }, rowStride, taps, channels, unsafeBitCast(scale, to: Float.self), size,
         asFloat(data))
     } else {
@@ -90,10 +93,11 @@ extension FFTKernels {
   @inline(__always)
   static func storeKernels<Scalar: FFTScalar>(
     _ data: UnsafePointer<Scalar>, size: Int, scale: Scalar, taps: Int, channels: Int, rowStride: Int,
-    into dk0: UnsafeMutablePointer<Scalar>, _ dk1: UnsafeMutablePointer<Scalar>?
+    into dk0: UnsafeMutablePointer<Scalar>, _ dk1: UnsafeMutablePointer<Scalar>?, lanes: Int
   ) {
     if Scalar.self == Float.self {
-      s4fft_store_kernels_f32(
+      let store = lanes == 8 ? s4fft_store_kernels_f32x8 : s4fft_store_kernels_f32
+      store(
         asFloat(data), size, unsafeBitCast(scale, to: Float.self), taps, channels, rowStride, asFloat(dk0),
         dk1.map { asFloat($0) })
     } else {

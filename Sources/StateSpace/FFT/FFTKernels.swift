@@ -1,26 +1,43 @@
 import _FFTKernels
 
-/// Typed entry points to the C loops of `_FFTKernels`, for `Float` (16 lanes) and `Double`
-/// (8 lanes). Each call is one whole loop; the type test folds away in the specialised
-/// callers.
+/// Typed entry points to the C loops of `_FFTKernels`, for `Float` (16 lanes on CPUs with
+/// AVX-512, else 8) and `Double` (8 lanes). Each call is one whole loop; the type test folds
+/// away in the specialised callers, the lane test is one predictable branch per call.
 ///
 /// Layouts, from the C header: a *real blocked* signal holds sample t of all lanes at offset
 /// t·lanes; a *complex blocked* signal holds element m as lanes real parts then lanes
 /// imaginary parts at offset m·2·lanes. Spectra are in bit-reversed order.
+///
+/// Every entry point takes the lane count of its data; plans store theirs
+/// (``lanes(_:)`` by default), so that tests can run both Float widths on any machine.
 enum FFTKernels {
-  /// The number of signals processed side by side: one 64-byte vector of scalars.
+  /// The number of signals processed side by side, one vector of scalars: for `Float`, 16
+  /// (64-byte vectors) where the AVX-512 loops run, else 8 (32-byte vectors: the AVX2 loops
+  /// keep one vector in one register); 8 for `Double`. Chosen once per process
+  /// (`s4fft_float_lanes`, which honours S4_FFT_FLOAT_LANES = 8 or 16).
   @inline(__always)
   static func lanes<Scalar: FFTScalar>(_: Scalar.Type) -> Int {
-    64 / MemoryLayout<Scalar>.stride
+    Scalar.self == Float.self ? floatLanes : 8
+  }
+
+  private static let floatLanes = Int(s4fft_float_lanes())
+
+  /// The lane counts the loops of `Scalar` exist for.
+  static func supportedLanes<Scalar: FFTScalar>(_: Scalar.Type) -> [Int] {
+    Scalar.self == Float.self ? [8, 16] : [8]
   }
 
   /// In-place complex FFT of `size` blocked elements, natural order in, bit-reversed out.
   @inline(__always)
   static func forward<Scalar: FFTScalar>(
-    _ data: UnsafeMutablePointer<Scalar>, size: Int, twiddles: UnsafePointer<Scalar>
+    _ data: UnsafeMutablePointer<Scalar>, size: Int, twiddles: UnsafePointer<Scalar>, lanes: Int
   ) {
     if Scalar.self == Float.self {
-      s4fft_forward_f32(asFloat(data), size, asFloat(twiddles))
+      if lanes == 8 {
+        s4fft_forward_f32x8(asFloat(data), size, asFloat(twiddles))
+      } else {
+        s4fft_forward_f32(asFloat(data), size, asFloat(twiddles))
+      }
     } else {
       s4fft_forward_f64(asDouble(data), size, asDouble(twiddles))
     }
@@ -29,10 +46,14 @@ enum FFTKernels {
   /// The unscaled inverse of ``forward(_:size:twiddles:)``: bit-reversed in, natural order out.
   @inline(__always)
   static func inverse<Scalar: FFTScalar>(
-    _ data: UnsafeMutablePointer<Scalar>, size: Int, twiddles: UnsafePointer<Scalar>
+    _ data: UnsafeMutablePointer<Scalar>, size: Int, twiddles: UnsafePointer<Scalar>, lanes: Int
   ) {
     if Scalar.self == Float.self {
-      s4fft_inverse_f32(asFloat(data), size, asFloat(twiddles))
+      if lanes == 8 {
+        s4fft_inverse_f32x8(asFloat(data), size, asFloat(twiddles))
+      } else {
+        s4fft_inverse_f32(asFloat(data), size, asFloat(twiddles))
+      }
     } else {
       s4fft_inverse_f64(asDouble(data), size, asDouble(twiddles))
     }
@@ -60,22 +81,26 @@ enum FFTKernels {
   static func realForward<Scalar: FFTScalar>(
     rows: UnsafePointer<UnsafePointer<Scalar>?>, rowCount: Int, half: Int, twiddles: UnsafePointer<Scalar>,
     roots: UnsafePointer<Scalar>, scratch: UnsafeMutablePointer<Scalar>,
-    spectra: UnsafePointer<UnsafeMutablePointer<Scalar>?>
+    spectra: UnsafePointer<UnsafeMutablePointer<Scalar>?>, lanes: Int
   ) {
+    let stage = scratch + 2 * half * lanes
     if Scalar.self == Float.self {
       rows.withMemoryRebound(to: UnsafePointer<Float>?.self, capacity: rowCount) { rows in
         spectra.withMemoryRebound(to: UnsafeMutablePointer<Float>?.self, capacity: rowCount) {
-          s4fft_rfft_rows_f32(
-            rows, rowCount, half, asFloat(twiddles), asFloat(roots), asFloat(scratch),
-            asFloat(scratch + 2 * half * lanes(Scalar.self)), $0)
+          if lanes == 8 {
+            s4fft_rfft_rows_f32x8(
+              rows, rowCount, half, asFloat(twiddles), asFloat(roots), asFloat(scratch), asFloat(stage), $0)
+          } else {
+            s4fft_rfft_rows_f32(
+              rows, rowCount, half, asFloat(twiddles), asFloat(roots), asFloat(scratch), asFloat(stage), $0)
+          }
         }
       }
     } else {
       rows.withMemoryRebound(to: UnsafePointer<Double>?.self, capacity: rowCount) { rows in
         spectra.withMemoryRebound(to: UnsafeMutablePointer<Double>?.self, capacity: rowCount) {
           s4fft_rfft_rows_f64(
-            rows, rowCount, half, asDouble(twiddles), asDouble(roots), asDouble(scratch),
-            asDouble(scratch + 2 * half * lanes(Scalar.self)), $0)
+            rows, rowCount, half, asDouble(twiddles), asDouble(roots), asDouble(scratch), asDouble(stage), $0)
         }
       }
     }
@@ -88,14 +113,21 @@ enum FFTKernels {
   static func realInverse<Scalar: FFTScalar>(
     spectra: UnsafePointer<UnsafePointer<Scalar>?>, rowCount: Int, zeroRow: UnsafePointer<Scalar>, half: Int,
     twiddles: UnsafePointer<Scalar>, roots: UnsafePointer<Scalar>, scratch: UnsafeMutablePointer<Scalar>,
-    rows: UnsafePointer<UnsafeMutablePointer<Scalar>?>
+    rows: UnsafePointer<UnsafeMutablePointer<Scalar>?>, lanes: Int
   ) {
+    let stage = scratch + 2 * half * lanes
     if Scalar.self == Float.self {
       spectra.withMemoryRebound(to: UnsafePointer<Float>?.self, capacity: rowCount) { spectra in
         rows.withMemoryRebound(to: UnsafeMutablePointer<Float>?.self, capacity: rowCount) {
-          s4fft_irfft_rows_f32(
-            spectra, rowCount, asFloat(zeroRow), half, asFloat(twiddles), asFloat(roots), asFloat(scratch),
-            asFloat(scratch + 2 * half * lanes(Scalar.self)), $0)
+          if lanes == 8 {
+            s4fft_irfft_rows_f32x8(
+              spectra, rowCount, asFloat(zeroRow), half, asFloat(twiddles), asFloat(roots), asFloat(scratch),
+              asFloat(stage), $0)
+          } else {
+            s4fft_irfft_rows_f32(
+              spectra, rowCount, asFloat(zeroRow), half, asFloat(twiddles), asFloat(roots), asFloat(scratch),
+              asFloat(stage), $0)
+          }
         }
       }
     } else {
@@ -103,7 +135,7 @@ enum FFTKernels {
         rows.withMemoryRebound(to: UnsafeMutablePointer<Double>?.self, capacity: rowCount) {
           s4fft_irfft_rows_f64(
             spectra, rowCount, asDouble(zeroRow), half, asDouble(twiddles), asDouble(roots), asDouble(scratch),
-            asDouble(scratch + 2 * half * lanes(Scalar.self)), $0)
+            asDouble(stage), $0)
         }
       }
     }

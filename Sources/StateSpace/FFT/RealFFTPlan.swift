@@ -9,13 +9,13 @@ import RealModule
 /// A_k = (Z_k + conj Z_{M−k})/2 and B_k = (Z_k − conj Z_{M−k})/(2i); the inverse solves the
 /// same relations for Z.
 ///
-/// Rows are taken a block of `lanes` (16 `Float`, 8 `Double`) at a time: transposed into the
-/// blocked layout (sample t of every row in one vector), transformed with lane-wise
+/// Rows are taken a block of ``lanes`` (16 or 8 `Float`, 8 `Double`) at a time: transposed
+/// into the blocked layout (sample t of every row in one vector), transformed with lane-wise
 /// butterflies (in place, bit-reversed output), and transposed back while the post-processing
-/// reads the bit-reversed spectrum, all in one C call per block. From n = 4096 the forward
-/// split writes groups of 32 bins per row into a small stage, each streamed out in whole
-/// cache lines while the next group is computed, and the inverse copies its rows into a stage
-/// first, so that the 16 row streams do not evict the block's working buffer. The workers
+/// reads the bit-reversed spectrum, all in one C call per block. From n = 4096 the 16-lane
+/// forward split writes groups of 32 bins per row into a small stage, each streamed out in
+/// whole cache lines while the next group is computed, and the inverse copies its rows into a
+/// stage first, so that the `lanes` row streams do not evict the block's working buffer. The workers
 /// claim blocks from a shared counter, so that one that starts late or loses its CPU for a
 /// while does not hold back the call.
 struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
@@ -28,9 +28,13 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
   /// conj W_n^k/n for k ≤ M/2: the inverse merge, with irfft's 1/n and the 1/M of the
   /// unscaled inverse of length M folded in (scale 1/M times ½).
   let mergeRoots: SharedScalars<Scalar>
+  /// Rows per block, the width of the C loops that run it.
+  let lanes: Int
 
-  init(length: Int) {
+  init(length: Int, lanes: Int) {
+    precondition(FFTKernels.supportedLanes(Scalar.self).contains(lanes), "RealFFTPlan: no \(lanes)-lane loops")
     self.length = length
+    self.lanes = lanes
     let half = length / 2
     twiddles = FFTTwiddles(size: half)
     splitRoots = FFTRoots.table(Scalar.self, n: length, count: half / 2 + 1, factor: 0.5, conjugate: false)
@@ -40,7 +44,7 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
 
   /// Blocks per claim: enough samples that a claim pays for its atomic counter and a worker
   /// for waking its thread.
-  private func minimumBlocks(lanes: Int) -> Int {
+  private var minimumBlocks: Int {
     max(1, 1 << 16 / (lanes * length))
   }
 
@@ -49,10 +53,9 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
   @specialized(where Scalar == Double)
   func forward(rows: Int, signals: UnsafePointer<Scalar>, spectra: UnsafeMutablePointer<Complex<Scalar>>) {
     let (n, half) = (length, length / 2)
-    let lanes = FFTKernels.lanes(Scalar.self)
     let blocks = (rows + lanes - 1) / lanes
     let shared = UncheckedSendable((signals, UnsafeMutableRawPointer(spectra).assumingMemoryBound(to: Scalar.self)))
-    Parallel.forEachClaimed(of: blocks, grain: minimumBlocks(lanes: lanes)) { claimed in
+    Parallel.forEachClaimed(of: blocks, grain: minimumBlocks) { claimed in
       let (signals, spectra) = shared.value
       let z = ScratchBuffer<Scalar>(count: FFTKernels.realForwardScratchCount(half: half, lanes: lanes))
       withUnsafeTemporaryAllocation(of: UnsafePointer<Scalar>?.self, capacity: lanes) { inputs in
@@ -66,7 +69,7 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
             }
             FFTKernels.realForward(
               rows: inputs.baseAddress!, rowCount: rowCount, half: half, twiddles: twiddles.pointer,
-              roots: splitRoots.pointer, scratch: z.pointer, spectra: outputs.baseAddress!)
+              roots: splitRoots.pointer, scratch: z.pointer, spectra: outputs.baseAddress!, lanes: lanes)
           }
         }
       }
@@ -78,10 +81,9 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
   @specialized(where Scalar == Double)
   func inverse(rows: Int, spectra: UnsafePointer<Complex<Scalar>>, signals: UnsafeMutablePointer<Scalar>) {
     let (n, half) = (length, length / 2)
-    let lanes = FFTKernels.lanes(Scalar.self)
     let blocks = (rows + lanes - 1) / lanes
     let shared = UncheckedSendable((UnsafeRawPointer(spectra).assumingMemoryBound(to: Scalar.self), signals))
-    Parallel.forEachClaimed(of: blocks, grain: minimumBlocks(lanes: lanes)) { claimed in
+    Parallel.forEachClaimed(of: blocks, grain: minimumBlocks) { claimed in
       let (spectra, signals) = shared.value
       let z = ScratchBuffer<Scalar>(count: FFTKernels.realInverseScratchCount(half: half, lanes: lanes))
       let zeroRow = ScratchBuffer<Scalar>(count: n + 2)
@@ -97,7 +99,8 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
             }
             FFTKernels.realInverse(
               spectra: inputs.baseAddress!, rowCount: rowCount, zeroRow: zeroRow.pointer, half: half,
-              twiddles: twiddles.pointer, roots: mergeRoots.pointer, scratch: z.pointer, rows: outputs.baseAddress!)
+              twiddles: twiddles.pointer, roots: mergeRoots.pointer, scratch: z.pointer, rows: outputs.baseAddress!,
+              lanes: lanes)
           }
         }
       }

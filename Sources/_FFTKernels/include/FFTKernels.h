@@ -2,8 +2,9 @@
 // AVX-512, AVX2 and baseline x86-64 versions of each loop and picks one at load time
 // (`target_clones`). Planning, threading and memory layout live in Swift.
 //
-// Layout ("blocked"): LANES independent signals side by side, LANES = 16 for float and 8 for
-// double (64 bytes). A real blocked signal stores sample t of every lane in one vector at
+// Layout ("blocked"): LANES independent signals side by side, one vector: LANES = 16 for
+// float (suffix f32, 64 bytes) on CPUs with AVX-512 and 8 (f32x8, 32 bytes) on the others,
+// see s4fft_float_lanes; 8 for double (f64, 64 bytes). A real blocked signal stores sample t of every lane in one vector at
 // offset t·LANES. A complex blocked signal stores element m as two vectors, the real parts
 // then the imaginary parts, at offset m·2·LANES. Every butterfly is then pure lane-wise
 // arithmetic.
@@ -75,7 +76,13 @@
 int s4_retain_freed_memory(void);
 
 S4FFT_DECLARE(float, f32)
+S4FFT_DECLARE(float, f32x8)
 S4FFT_DECLARE(double, f64)
+
+/* The Float lane count for the running CPU: 16 (the f32 functions) when it runs their AVX-512
+   (x86-64-v4) code, else 8 (f32x8). The environment variable S4_FFT_FLOAT_LANES = 8 or 16
+   overrides the choice (to compare or test both on one machine). */
+int s4fft_float_lanes(void);
 
 #undef S4FFT_DECLARE
 
