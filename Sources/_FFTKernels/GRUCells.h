@@ -83,10 +83,11 @@ S4RNN_CLONES void RN(s4rnn_gru_forward)(long batch, long hidden, long length, lo
                                         const REAL *recurrentBias, const REAL *initialHidden,
                                         REAL *gates, REAL *recurrentNew, REAL *output) {
   const long width = 3 * hidden;
+  const int wide = s4rnn_wide_panels();
   // m of one panel when the caller keeps no trace of it.
-  REAL scratch[PANEL_ROWS * PANEL];
-  for (long b0 = 0; b0 < batch; b0 += PANEL_ROWS) {
-    const long rows = batch - b0 < PANEL_ROWS ? batch - b0 : PANEL_ROWS;
+  REAL scratch[GROUP_ROWS * PANEL];
+  for (long b0 = 0; b0 < batch; b0 += GROUP_ROWS) {
+    const long rows = batch - b0 < GROUP_ROWS ? batch - b0 : GROUP_ROWS;
     for (long t = begin; t < end; t++) {
       const long depth = t > 0 || initialHidden ? hidden : 0;
       const REAL *previous = t > 0 ? output + (b0 * length + t - 1) * hidden
@@ -103,12 +104,13 @@ S4RNN_CLONES void RN(s4rnn_gru_forward)(long batch, long hidden, long length, lo
         const long ldw = packed ? PANEL : width;
         for (long gate = 0; gate < 2; gate++) {
           REAL *panel = step + gate * hidden + j;
-          RN(s4rnn_columns)(rows, units, depth, previous, previousStride, w[gate], ldw, panel,
-                            length * width, panel, length * width, t + 1 < end ? width : 0);
+          RN(s4rnn_columns)(wide, rows, units, depth, previous, previousStride, w[gate], ldw,
+                            panel, length * width, panel, length * width,
+                            t + 1 < end ? width : 0);
         }
         REAL *m = recurrentNew ? recurrentNew + (b0 * length + t) * hidden + j : scratch;
         const long mStride = recurrentNew ? length * hidden : PANEL;
-        RN(s4rnn_columns)(rows, units, depth, previous, previousStride, w[2], ldw,
+        RN(s4rnn_columns)(wide, rows, units, depth, previous, previousStride, w[2], ldw,
                           recurrentBias ? recurrentBias + j : 0, 0, m, mStride, 0);
         for (long r = 0; r < rows; r++) {
           const long row = (b0 + r) * length + t;
@@ -130,11 +132,12 @@ S4RNN_CLONES void RN(s4rnn_gru_backward)(long batch, long hidden, long length, l
                                          REAL *inputGradient, REAL *recurrentGradient,
                                          REAL *hiddenGradient) {
   const long width = 3 * hidden;
+  const int wide = s4rnn_wide_panels();
   if (end == length) {
     for (long i = 0; i < batch * hidden; i++) hiddenGradient[i] = 0;
   }
-  for (long b0 = 0; b0 < batch; b0 += PANEL_ROWS) {
-    const long rows = batch - b0 < PANEL_ROWS ? batch - b0 : PANEL_ROWS;
+  for (long b0 = 0; b0 < batch; b0 += GROUP_ROWS) {
+    const long rows = batch - b0 < GROUP_ROWS ? batch - b0 : GROUP_ROWS;
     for (long t = end - 1; t >= begin; t--) {
       if (t == length - 1) {  // ∂h_{L−1} comes from the output only
         RN(s4rnn_gru_rows_backward)(b0, rows, t, 0, hidden, hidden, length, gates, recurrentNew,
@@ -148,8 +151,8 @@ S4RNN_CLONES void RN(s4rnn_gru_backward)(long batch, long hidden, long length, l
       for (long j = 0; j < hidden; j += PANEL) {
         const long units = hidden - j < PANEL ? hidden - j : PANEL;
         REAL *panel = hiddenGradient + b0 * hidden + j;
-        RN(s4rnn_columns)(rows, units, width, next, length * width, packedTransposed + j * width,
-                          PANEL, panel, hidden, panel, hidden, 0);
+        RN(s4rnn_columns)(wide, rows, units, width, next, length * width,
+                          packedTransposed + j * width, PANEL, panel, hidden, panel, hidden, 0);
         RN(s4rnn_gru_rows_backward)(b0, rows, t, j, units, hidden, length, gates, recurrentNew,
                                     output, outputGradient, hiddenGradient, inputGradient,
                                     recurrentGradient);

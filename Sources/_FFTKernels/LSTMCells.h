@@ -91,8 +91,9 @@ S4RNN_CLONES void RN(s4rnn_lstm_forward)(long batch, long hidden, long length, l
                                          const REAL *initialHidden, REAL *cellState, REAL *gates,
                                          REAL *cells, REAL *cellTanh, REAL *output) {
   const long width = 4 * hidden;
-  for (long b0 = 0; b0 < batch; b0 += PANEL_ROWS) {
-    const long rows = batch - b0 < PANEL_ROWS ? batch - b0 : PANEL_ROWS;
+  const int wide = s4rnn_wide_panels();
+  for (long b0 = 0; b0 < batch; b0 += GROUP_ROWS) {
+    const long rows = batch - b0 < GROUP_ROWS ? batch - b0 : GROUP_ROWS;
     for (long t = begin; t < end; t++) {
       // h_{t−1} of rows b0 …: the previous output row, h₋₁, or nothing to add (h₋₁ = 0).
       const long depth = t > 0 || initialHidden ? hidden : 0;
@@ -106,7 +107,7 @@ S4RNN_CLONES void RN(s4rnn_lstm_forward)(long batch, long hidden, long length, l
           REAL *panel = step + gate * hidden + j;
           const REAL *w = packed ? packed + (4 * (j / PANEL) + gate) * hidden * PANEL
                                  : weight + gate * hidden + j;
-          RN(s4rnn_columns)(rows, units, depth, previous, previousStride, w,
+          RN(s4rnn_columns)(wide, rows, units, depth, previous, previousStride, w,
                             packed ? PANEL : width, panel, length * width, panel,
                             length * width, t + 1 < end ? width : 0);
         }
@@ -134,11 +135,12 @@ S4RNN_CLONES void RN(s4rnn_lstm_backward)(long batch, long hidden, long length, 
                                           REAL *gateGradient, REAL *hiddenGradient,
                                           REAL *cellGradient) {
   const long width = 4 * hidden;
+  const int wide = s4rnn_wide_panels();
   if (end == length) {
     for (long i = 0; i < batch * hidden; i++) hiddenGradient[i] = cellGradient[i] = 0;
   }
-  for (long b0 = 0; b0 < batch; b0 += PANEL_ROWS) {
-    const long rows = batch - b0 < PANEL_ROWS ? batch - b0 : PANEL_ROWS;
+  for (long b0 = 0; b0 < batch; b0 += GROUP_ROWS) {
+    const long rows = batch - b0 < GROUP_ROWS ? batch - b0 : GROUP_ROWS;
     for (long t = end - 1; t >= begin; t--) {
       if (t == length - 1) {  // ∂h_{L−1} comes from the output only
         RN(s4rnn_lstm_rows_backward)(b0, rows, t, 0, hidden, hidden, length, gates, cells,
@@ -150,8 +152,9 @@ S4RNN_CLONES void RN(s4rnn_lstm_backward)(long batch, long hidden, long length, 
       const REAL *next = gateGradient + (b0 * length + t + 1) * width;
       for (long j = 0; j < hidden; j += PANEL) {
         const long units = hidden - j < PANEL ? hidden - j : PANEL;
-        RN(s4rnn_columns)(rows, units, width, next, length * width, packedTransposed + j * width,
-                          PANEL, 0, 0, hiddenGradient + b0 * hidden + j, hidden, 0);
+        RN(s4rnn_columns)(wide, rows, units, width, next, length * width,
+                          packedTransposed + j * width, PANEL, 0, 0,
+                          hiddenGradient + b0 * hidden + j, hidden, 0);
         RN(s4rnn_lstm_rows_backward)(b0, rows, t, j, units, hidden, length, gates, cells,
                                      cellTanh, outputGradient, hiddenGradient, cellGradient,
                                      gateGradient);

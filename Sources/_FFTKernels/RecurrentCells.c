@@ -15,6 +15,17 @@
 #endif
 #define S4RNN_INLINE static inline __attribute__((always_inline))
 
+/// Whether the register panels take AVX-512's shape (RecurrentPanels.h): on the machines whose
+/// time loops run the x86-64-v4 clone, the same test as target_clones' resolver.
+S4RNN_INLINE int s4rnn_wide_panels(void) {
+#if defined(__x86_64__) && defined(__linux__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("x86-64-v4");
+#else
+  return 0;
+#endif
+}
+
 /// σ(x) = 1/(1 + e^{−x}) in Double without overflow for either sign (e^{−|x|} ≤ 1).
 S4RNN_INLINE double s4rnn_logistic(double x) {
   double e = exp(x < 0 ? x : -x);
@@ -40,6 +51,8 @@ S4RNN_INLINE double s4rnn_logistic(double x) {
 #undef RSTORE
 #undef PANEL
 #undef PANEL_ROWS
+#undef HALF_PANEL_ROWS
+#undef GROUP_ROWS
 
 #define REAL double
 #define VLANES 8

@@ -3,10 +3,17 @@
 // per type with REAL, VLANES and SUFFIX defined, before the cell loops.
 //
 // Each step of a recurrent layer multiplies a (B, K) matrix with few rows by a (K, N) weight
-// that stays in L2 between steps. A panel keeps its B×2 vectors of sums in registers over the
-// whole depth K: every weight vector is loaded once for all rows and every A scalar is
-// broadcast once per panel, so the loop is bounded by the FMAs (16 per k for 8 rows) rather
-// than by memory, where a general SGEMM repacks A and B for each such small call.
+// that stays in cache between steps. A register panel keeps its rows × vectors of sums in
+// registers over the whole depth K: every weight vector is loaded once for all its rows and
+// every A scalar is broadcast once per vector of columns, so the loop is bounded by the FMAs
+// rather than by memory, where a general SGEMM repacks A and B for each such small call.
+//
+// The panel's shape follows the register file. AVX-512 holds a 16-Float vector in one of 32
+// registers: 8 rows × 2 vectors take 16 of them. AVX2 splits each vector in two of its 16 ymm
+// registers, where 8 × 2 vectors would need 32 and spill on every step; there a panel is 3 to 6
+// rows × one vector (the two halves of the columns one after the other, 6 to 12 ymm sums, two
+// for the weights, one for the broadcast), or 1 to 2 rows × 2 vectors: Zen 3's two FMA pipes of
+// latency 4 need 8 independent sums to stay busy, which 1 or 2 rows over half the columns lack.
 
 #define S4RNN_NAME2(name, suffix) name##_##suffix
 #define S4RNN_NAME1(name, suffix) S4RNN_NAME2(name, suffix)
@@ -20,42 +27,49 @@ typedef REAL RN(s4rnn_unaligned)
 #define RSTORE(p, v) (*(RN(s4rnn_unaligned) *)(p) = (v))
 /// The columns of one panel.
 #define PANEL (2 * VLANES)
-/// The most rows one panel call keeps in registers (8 × 2 accumulators of the 32 AVX-512
-/// registers).
+/// The most rows of one register panel (AVX-512: 8 × 2 accumulators of its 32 registers).
 #define PANEL_ROWS 8
+/// The most rows of one AVX2 half panel (6 × 2 ymm accumulators of its 16 registers).
+#define HALF_PANEL_ROWS 6
+/// The most rows the time loops step together: the register panels of one weight panel run
+/// one after the other, so that only the first reads it from beyond L2 (W_hh, 1 MB at
+/// H = 256 for the LSTM, does not fit Zen 3's 512 KB L2).
+#define GROUP_ROWS 16
 
-/// Row r < rows of c[·, 0 ..< PANEL] = init[r·ldi + ·] (0 when init is NULL; ldi = 0 repeats
-/// one row) + Σ_{k < depth} a[r·lda + k]·w[k·ldw + ·]. `rows` is a constant after inlining, so
-/// the accumulators are registers. init may equal c (with ldi = ldc): it is read first. With
-/// `ahead` ≠ 0 the panel `ahead` scalars past each row of c (the next step's) is prefetched for
-/// writing, so that its cache misses overlap this panel's arithmetic.
-S4RNN_INLINE void RN(s4rnn_panel)(const long rows, long depth, const REAL *a, long lda,
-                                  const REAL *w, long ldw, const REAL *init, long ldi, REAL *c,
-                                  long ldc, long ahead) {
-  RVEC low[PANEL_ROWS], high[PANEL_ROWS];
+/// Row r < rows of c[·, 0 ..< vectors·VLANES] = init[r·ldi + ·] (0 when init is NULL; ldi = 0
+/// repeats one row) + Σ_{k < depth} a[r·lda + k]·w[k·ldw + ·]. `rows` and `vectors` are
+/// constants after inlining, so the accumulators are registers. init may equal c (with
+/// ldi = ldc): it is read first. With `ahead` ≠ 0 the columns `ahead` scalars past each row of
+/// c (the next step's) are prefetched for writing, so that their cache misses overlap this
+/// panel's arithmetic.
+S4RNN_INLINE void RN(s4rnn_panel)(const long rows, const long vectors, long depth, const REAL *a,
+                                  long lda, const REAL *w, long ldw, const REAL *init, long ldi,
+                                  REAL *c, long ldc, long ahead) {
+  RVEC sums[PANEL_ROWS][2];
 #pragma clang loop unroll(full)
   for (long r = 0; r < rows; r++) {
-    if (ahead) {
-      __builtin_prefetch(c + r * ldc + ahead, 1, 3);
-      __builtin_prefetch(c + r * ldc + ahead + VLANES, 1, 3);
+#pragma clang loop unroll(full)
+    for (long v = 0; v < vectors; v++) {
+      if (ahead) __builtin_prefetch(c + r * ldc + ahead + v * VLANES, 1, 3);
+      RVEC zero = {0};
+      sums[r][v] = init ? RLOAD(init + r * ldi + v * VLANES) : zero;
     }
-    RVEC zero = {0};
-    low[r] = init ? RLOAD(init + r * ldi) : zero;
-    high[r] = init ? RLOAD(init + r * ldi + VLANES) : zero;
   }
   for (long k = 0; k < depth; k++) {
-    RVEC w0 = RLOAD(w + k * ldw), w1 = RLOAD(w + k * ldw + VLANES);
+    RVEC weights[2];
+#pragma clang loop unroll(full)
+    for (long v = 0; v < vectors; v++) weights[v] = RLOAD(w + k * ldw + v * VLANES);
 #pragma clang loop unroll(full)
     for (long r = 0; r < rows; r++) {
       REAL x = a[r * lda + k];
-      low[r] += x * w0;
-      high[r] += x * w1;
+#pragma clang loop unroll(full)
+      for (long v = 0; v < vectors; v++) sums[r][v] += x * weights[v];
     }
   }
 #pragma clang loop unroll(full)
   for (long r = 0; r < rows; r++) {
-    RSTORE(c + r * ldc, low[r]);
-    RSTORE(c + r * ldc + VLANES, high[r]);
+#pragma clang loop unroll(full)
+    for (long v = 0; v < vectors; v++) RSTORE(c + r * ldc + v * VLANES, sums[r][v]);
   }
 }
 
@@ -101,22 +115,55 @@ void RN(s4rnn_pack_weight)(long hidden, long gates, const REAL *weight, int tran
   }
 }
 
-/// The same sums for `width` ≤ PANEL columns and rows ≤ PANEL_ROWS: full panels through the
-/// register kernel (one instance per row count), a narrower last panel scalar by scalar. Not
-/// inlined into the time loops, so that the constants of their gate arithmetic do not crowd
-/// the accumulators out of the registers (which spilled them in the GRU's loop).
-S4RNN_CLONES static void RN(s4rnn_columns)(long rows, long width, long depth, const REAL *a, long lda,
-                                    const REAL *w, long ldw, const REAL *init, long ldi, REAL *c,
-                                    long ldc, long ahead) {
-  if (width == PANEL) {
+/// One register panel of `rows` rows: the full PANEL columns (`vectors` = 2, rows ≤ PANEL_ROWS)
+/// or the VLANES columns at w, init, c (`vectors` = 1, 3 ≤ rows ≤ HALF_PANEL_ROWS), one
+/// instance per shape.
+S4RNN_INLINE void RN(s4rnn_block)(long rows, long vectors, long depth, const REAL *a, long lda,
+                                  const REAL *w, long ldw, const REAL *init, long ldi, REAL *c,
+                                  long ldc, long ahead) {
+#define S4RNN_PANEL_CASE(n, v) \
+  case n: RN(s4rnn_panel)(n, v, depth, a, lda, w, ldw, init, ldi, c, ldc, ahead); return;
+  if (vectors == 2) {
     switch (rows) {
-#define S4RNN_PANEL_CASE(n) \
-  case n: RN(s4rnn_panel)(n, depth, a, lda, w, ldw, init, ldi, c, ldc, ahead); return;
-      S4RNN_PANEL_CASE(8) S4RNN_PANEL_CASE(7) S4RNN_PANEL_CASE(6) S4RNN_PANEL_CASE(5)
-      S4RNN_PANEL_CASE(4) S4RNN_PANEL_CASE(3) S4RNN_PANEL_CASE(2) S4RNN_PANEL_CASE(1)
-#undef S4RNN_PANEL_CASE
+      S4RNN_PANEL_CASE(8, 2) S4RNN_PANEL_CASE(7, 2) S4RNN_PANEL_CASE(6, 2) S4RNN_PANEL_CASE(5, 2)
+      S4RNN_PANEL_CASE(4, 2) S4RNN_PANEL_CASE(3, 2) S4RNN_PANEL_CASE(2, 2) S4RNN_PANEL_CASE(1, 2)
       default: break;
     }
+  } else {
+    switch (rows) {
+      S4RNN_PANEL_CASE(6, 1) S4RNN_PANEL_CASE(5, 1) S4RNN_PANEL_CASE(4, 1) S4RNN_PANEL_CASE(3, 1)
+      default: break;
+    }
+  }
+#undef S4RNN_PANEL_CASE
+}
+
+/// The same sums for `width` ≤ PANEL columns and rows ≤ GROUP_ROWS: full panels through
+/// register panels of the machine's shape (`wide`: AVX-512's, else AVX2's; see the top of
+/// this file), a narrower last panel scalar by scalar. The rows are cut into blocks as even
+/// as possible (8 rows as 4 + 4 rather than 6 + 2, whose 4 sums would leave the FMA pipes
+/// waiting); each half panel runs all its blocks before the other half, so that its weights
+/// stay in L1 between blocks. Not inlined into the time loops, so that the constants of their
+/// gate arithmetic do not crowd the accumulators out of the registers (which spilled them in
+/// the GRU's loop).
+S4RNN_CLONES static void RN(s4rnn_columns)(int wide, long rows, long width, long depth,
+                                           const REAL *a, long lda, const REAL *w, long ldw,
+                                           const REAL *init, long ldi, REAL *c, long ldc,
+                                           long ahead) {
+  if (width == PANEL) {
+    const long most = wide ? PANEL_ROWS : HALF_PANEL_ROWS;
+    const long vectors = wide || rows <= 2 ? 2 : 1;
+    const long blocks = (rows + most - 1) / most;
+    for (long half = 0; half < 2 / vectors; half++) {
+      const long o = half * VLANES;
+      for (long block = 0, r = 0; block < blocks; block++) {
+        const long n = (rows - r) / (blocks - block);
+        RN(s4rnn_block)(n, vectors, depth, a + r * lda, lda, w + o, ldw,
+                        init ? init + r * ldi + o : 0, ldi, c + r * ldc + o, ldc, ahead);
+        r += n;
+      }
+    }
+    return;
   }
   for (long r = 0; r < rows; r++) {
     for (long n = 0; n < width; n++) {
@@ -124,5 +171,16 @@ S4RNN_CLONES static void RN(s4rnn_columns)(long rows, long width, long depth, co
       for (long k = 0; k < depth; k++) sum += a[r * lda + k] * w[k * ldw + n];
       c[r * ldc + n] = sum;
     }
+  }
+}
+
+/// The product through the register panels of one shape, for the tests of every shape and
+/// row count on any machine.
+void RN(s4rnn_product)(int wide, long rows, long width, long depth, const REAL *a, long lda,
+                       const REAL *w, long ldw, const REAL *init, long ldi, REAL *c, long ldc) {
+  for (long r = 0; r < rows; r += GROUP_ROWS) {
+    const long n = rows - r < GROUP_ROWS ? rows - r : GROUP_ROWS;
+    RN(s4rnn_columns)(wide, n, width, depth, a + r * lda, lda, w, ldw, init ? init + r * ldi : 0,
+                      ldi, c + r * ldc, ldc, 0);
   }
 }

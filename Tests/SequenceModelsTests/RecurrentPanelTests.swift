@@ -5,12 +5,12 @@ import Training
 import _TestSupport
 
 /// The LSTM and GRU time loops at sizes where the C kernels run their full register panels:
-/// B = 9 (a group of 8 rows and one more) and H′ = 35 (one full Float panel of 32 units and a
+/// B = 17 (a group of 16 rows stepped together and one more) and H′ = 35 (one full Float panel of 32 units and a
 /// tail of 3; two full Double panels of 16 and a tail of 3). The other recurrent tests use
-/// sizes below one panel.
+/// sizes below one panel; RecurrentProductTests.swift checks every panel shape and row count.
 @Suite("Recurrent blocks at panel sizes")
 struct RecurrentPanelTests {
-  static let (batch, width, hidden, length) = (9, 12, 35, 7)
+  static let (batch, width, hidden, length) = (17, 12, 35, 7)
 
   /// The Float32 block with the Float64 block's parameters, rounded.
   static func rounded(_ block: any SequenceLayer<Double>, _ kind: RecurrentBlockTests.Kind)

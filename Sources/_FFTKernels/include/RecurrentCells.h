@@ -16,6 +16,13 @@
   /* W_hh packed for the forward loops, or (transposed ≠ 0) W_hhᵀ for the backward loops. */ \
   void s4rnn_pack_weight_##SUFFIX(long hidden, long gates, const REAL *weight, int transposed, \
                                   REAL *packed);                                            \
+  /* The time loops' recurrent product c = init + a·w for rows × width (width ≤ one panel:   \
+     32 Float or 16 Double columns, ldw ≥ that panel) over `depth`, init NULL for 0, through \
+     register panels of AVX-512's shape (wide ≠ 0) or AVX2's, whichever the machine runs:   \
+     the tests check every shape and row count with it. */                                 \
+  void s4rnn_product_##SUFFIX(int wide, long rows, long width, long depth, const REAL *a,     \
+                              long lda, const REAL *w, long ldw, const REAL *init, long ldi, \
+                              REAL *c, long ldc);                                           \
   /* LSTM forward. weight: W_hh (H, 4H), read when packed (its forward packing) is NULL.     \
      initialHidden: h₋₁ (B, H), or NULL for zeros. cellState (B, H): c_{begin−1} in, c_{end−1} \
      out. gates (B, L, 4H): x·W_ih + b in, the activations i, f, g, o out. cells, cellTanh    \
