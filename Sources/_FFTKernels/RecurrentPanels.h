@@ -36,6 +36,22 @@ typedef REAL RN(s4rnn_unaligned)
 /// H = 256 for the LSTM, does not fit Zen 3's 512 KB L2).
 #define GROUP_ROWS 16
 
+/// sums[r][v] += a[r·lda + k]·w[k·ldw + v·VLANES ..< (v + 1)·VLANES] for r < rows, v < vectors:
+/// one k of a register panel.
+S4RNN_INLINE void RN(s4rnn_panel_k)(const long rows, const long vectors, long k, const REAL *a,
+                                    long lda, const REAL *w, long ldw,
+                                    RVEC sums[PANEL_ROWS][2]) {
+  RVEC weights[2];
+#pragma clang loop unroll(full)
+  for (long v = 0; v < vectors; v++) weights[v] = RLOAD(w + k * ldw + v * VLANES);
+#pragma clang loop unroll(full)
+  for (long r = 0; r < rows; r++) {
+    REAL x = a[r * lda + k];
+#pragma clang loop unroll(full)
+    for (long v = 0; v < vectors; v++) sums[r][v] += x * weights[v];
+  }
+}
+
 /// Row r < rows of c[·, 0 ..< vectors·VLANES] = init[r·ldi + ·] (0 when init is NULL; ldi = 0
 /// repeats one row) + Σ_{k < depth} a[r·lda + k]·w[k·ldw + ·]. `rows` and `vectors` are
 /// constants after inlining, so the accumulators are registers. init may equal c (with
@@ -55,16 +71,14 @@ S4RNN_INLINE void RN(s4rnn_panel)(const long rows, const long vectors, long dept
       sums[r][v] = init ? RLOAD(init + r * ldi + v * VLANES) : zero;
     }
   }
-  for (long k = 0; k < depth; k++) {
-    RVEC weights[2];
-#pragma clang loop unroll(full)
-    for (long v = 0; v < vectors; v++) weights[v] = RLOAD(w + k * ldw + v * VLANES);
-#pragma clang loop unroll(full)
-    for (long r = 0; r < rows; r++) {
-      REAL x = a[r * lda + k];
-#pragma clang loop unroll(full)
-      for (long v = 0; v < vectors; v++) sums[r][v] += x * weights[v];
-    }
+  if (vectors == 1) {
+    // AVX2's half panels: four k per iteration, so that the out-of-order window reaches the
+    // weight loads of later k while the FMAs of earlier ones wait on theirs (the full panels,
+    // AVX-512's, keep their loop of one k).
+#pragma clang loop unroll_count(4)
+    for (long k = 0; k < depth; k++) RN(s4rnn_panel_k)(rows, 1, k, a, lda, w, ldw, sums);
+  } else {
+    for (long k = 0; k < depth; k++) RN(s4rnn_panel_k)(rows, vectors, k, a, lda, w, ldw, sums);
   }
 #pragma clang loop unroll(full)
   for (long r = 0; r < rows; r++) {
