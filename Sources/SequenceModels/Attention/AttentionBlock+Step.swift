@@ -99,7 +99,7 @@ extension AttentionBlock {
                 }
               }
               if units >= 2 * minimumChunk && Parallel.workerCount > 1 {
-                withSingleThreadedBLAS {
+                OpenBLAS.withSingleThread {
                   Parallel.forEachChunk(of: units, minimumChunk: minimumChunk, run)
                 }
               } else {

@@ -137,7 +137,7 @@ func forEachClaimedRange(
     return
   }
   let next = Atomic<Int>(0)
-  withSingleThreadedBLAS {
+  OpenBLAS.withSingleThread {
     Parallel.forEachChunk(of: Parallel.workerCount) { _ in
       worker {
         let start = next.wrappingAdd(grain, ordering: .relaxed).oldValue
@@ -145,17 +145,4 @@ func forEachClaimedRange(
       }
     }
   }
-}
-
-/// Runs `body` with OpenBLAS limited to one thread, then restores the previous thread count.
-///
-/// Attention runs its GEMMs inside parallel chunks (one (sequence, head) pair per core): a
-/// multi-threaded GEMM there would put two BLAS threads on each core. The setting is global to
-/// the process, so it is held only for the duration of one parallel loop.
-func withSingleThreadedBLAS<Result>(_ body: () -> Result) -> Result {
-  let previous = OpenBLAS.threadCount
-  guard previous > 1 else { return body() }
-  OpenBLAS.threadCount = 1
-  defer { OpenBLAS.threadCount = previous }
-  return body()
 }

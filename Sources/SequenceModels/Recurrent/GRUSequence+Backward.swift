@@ -63,7 +63,7 @@ func gruBackward<Scalar: DifferentiableScalar>(
         recurrentWeightGradient: recurrentWeightGradient, inputSideSums: biasGradient,
         recurrentSideSums: recurrentSums)
       // Each chunk's GEMMs are small, and the other core runs the time loop.
-      withSingleThreadedBLAS {
+      OpenBLAS.withSingleThread {
         RecurrentPipeline.stepThenComplete(chunks: chunks.count) { chunk in
           RecurrentCells.gruBackward(
             batch: batch, hidden: hidden, length: length, steps: chunks[chunk],
@@ -72,8 +72,8 @@ func gruBackward<Scalar: DifferentiableScalar>(
             outputGradient: outputGradient.baseAddress!, inputGradient: inputSide.baseAddress!,
             recurrentGradient: recurrentSide.baseAddress!,
             hiddenGradient: hiddenGradient.baseAddress!)
-        } complete: { chunk, worker in
-          gemms.accumulate(steps: chunks[chunk], worker: worker)
+        } complete: { chunk, copy in
+          gemms.accumulate(steps: chunks[chunk], copy: copy)
         }
       }
     }

@@ -54,7 +54,7 @@ func gruForward<Scalar: DifferentiableScalar>(
       withOptionalScalars(&recurrentNew) { recurrentNew in
         output.withUnsafeMutableBufferPointer { output in
           // Each chunk's GEMMs are small, and the other core runs the time loop.
-          withSingleThreadedBLAS {
+          OpenBLAS.withSingleThread {
             RecurrentPipeline.prepareThenStep(chunks: chunks.count) { chunk in
               projectInput(
                 x.baseAddress!, weight: inputWeight.baseAddress!,

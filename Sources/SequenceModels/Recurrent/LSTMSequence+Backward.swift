@@ -19,7 +19,7 @@ func lstmBackward<Scalar: DifferentiableScalar>(
   let hidden = recurrentWeight.shape[0]
   let gateWidth = 4 * hidden
   // ∂a of every step, (B, L, 4H′); ∂h and ∂c of the current step, (B, H′) each; the GEMM
-  // outputs, the weight and bias gradients once per thread.
+  // outputs, the weight and bias gradients in two copies (even and odd chunks).
   var gateGradient: Tensor<Scalar> = uninitializedTensor(shape: [batch, length, gateWidth])
   var state: Tensor<Scalar> = uninitializedTensor(shape: [2, batch, hidden])
   var inputGradient: Tensor<Scalar>? =
@@ -59,7 +59,7 @@ func lstmBackward<Scalar: DifferentiableScalar>(
         recurrentWeightGradient: recurrentWeightGradient, inputSideSums: biasGradient,
         recurrentSideSums: nil)
       // Each chunk's GEMMs are small, and the other core runs the time loop.
-      withSingleThreadedBLAS {
+      OpenBLAS.withSingleThread {
         RecurrentPipeline.stepThenComplete(chunks: chunks.count) { chunk in
           RecurrentCells.lstmBackward(
             batch: batch, hidden: hidden, length: length, steps: chunks[chunk],
@@ -67,8 +67,8 @@ func lstmBackward<Scalar: DifferentiableScalar>(
             cells: cells.baseAddress!, cellTanh: cellTanh.baseAddress!,
             outputGradient: outputGradient.baseAddress!, gateGradient: gateGradient.baseAddress!,
             hiddenGradient: state.baseAddress!, cellGradient: state.baseAddress! + batch * hidden)
-        } complete: { chunk, worker in
-          gemms.accumulate(steps: chunks[chunk], worker: worker)
+        } complete: { chunk, copy in
+          gemms.accumulate(steps: chunks[chunk], copy: copy)
         }
       }
     }

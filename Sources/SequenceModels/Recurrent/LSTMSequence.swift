@@ -58,7 +58,7 @@ func lstmForward<Scalar: DifferentiableScalar>(
           withOptionalScalars(&cellTanh) { cellTanh in
             output.withUnsafeMutableBufferPointer { output in
               // Each chunk's GEMMs are small, and the other core runs the time loop.
-              withSingleThreadedBLAS {
+              OpenBLAS.withSingleThread {
                 RecurrentPipeline.prepareThenStep(chunks: chunks.count) { chunk in
                   projectInput(
                     x.baseAddress!, weight: inputWeight.baseAddress!,

@@ -45,8 +45,8 @@ func projectInput<Scalar: DifferentiableScalar>(
 }
 
 /// What equations (1) and (2) read and write for one backward pass. The weight and bias
-/// gradients have two copies, one per thread of RecurrentPipeline, each (·) scalars apart; a
-/// `nil` output is not computed.
+/// gradients have two copies (RecurrentPipeline's accumulators, for the even and the odd
+/// chunks), each (·) scalars apart; a `nil` output is not computed.
 struct ChunkGradients<Scalar: DifferentiableScalar> {
   /// B, L, H, H′ and G.
   let batch: Int, length: Int, width: Int, hidden: Int, gateWidth: Int
@@ -66,9 +66,9 @@ struct ChunkGradients<Scalar: DifferentiableScalar> {
   let inputSideSums: UnsafeMutablePointer<Scalar>?
   let recurrentSideSums: UnsafeMutablePointer<Scalar>?
 
-  /// Equations (1) and (2) for the steps `steps`, into the copies of `worker` (0 or 1).
+  /// Equations (1) and (2) for the steps `steps`, into copy `copy` (0 or 1).
   @inline(__always)
-  func accumulate(steps: Range<Int>, worker: Int) {
+  func accumulate(steps: Range<Int>, copy: Int) {
     let (g, count) = (gateWidth, steps.count)
     for b in 0..<batch {
       let first = b * length + steps.lowerBound
@@ -81,17 +81,17 @@ struct ChunkGradients<Scalar: DifferentiableScalar> {
       if let inputWeightGradient {
         Scalar.gemm(
           .transpose, .none, m: width, n: g, k: count, alpha: 1, a: input + first * width,
-          lda: width, b: d, ldb: g, beta: 1, c: inputWeightGradient + worker * width * g, ldc: g)
+          lda: width, b: d, ldb: g, beta: 1, c: inputWeightGradient + copy * width * g, ldc: g)
       }
       if let inputSideSums {
         Scalar.gemm(
           .none, .none, m: 1, n: g, k: count, alpha: 1, a: ones, lda: count, b: d, ldb: g,
-          beta: 1, c: inputSideSums + worker * g, ldc: g)
+          beta: 1, c: inputSideSums + copy * g, ldc: g)
       }
       if let recurrentSideSums {
         Scalar.gemm(
           .none, .none, m: 1, n: g, k: count, alpha: 1, a: ones, lda: count,
-          b: recurrentSide + first * g, ldb: g, beta: 1, c: recurrentSideSums + worker * g, ldc: g)
+          b: recurrentSide + first * g, ldb: g, beta: 1, c: recurrentSideSums + copy * g, ldc: g)
       }
       // Equation (2) from t = max(1, start): rows t − 1 of Y against rows t of D_hh.
       let start = max(1, steps.lowerBound)
@@ -100,13 +100,13 @@ struct ChunkGradients<Scalar: DifferentiableScalar> {
         Scalar.gemm(
           .transpose, .none, m: hidden, n: g, k: steps.upperBound - start, alpha: 1,
           a: output + (row - 1) * hidden, lda: hidden, b: recurrentSide + row * g, ldb: g,
-          beta: 1, c: recurrentWeightGradient + worker * hidden * g, ldc: g)
+          beta: 1, c: recurrentWeightGradient + copy * hidden * g, ldc: g)
       }
     }
   }
 }
 
-/// The sum of the two per-thread copies in `pair` (2, ·…) as one tensor of shape `shape`.
+/// The sum of the two copies in `pair` (2, ·…) as one tensor of shape `shape`.
 @specialized(where Scalar == Float)
 @specialized(where Scalar == Double)
 func sumOfCopies<Scalar: DifferentiableScalar>(_ pair: Tensor<Scalar>, shape: [Int])

@@ -13,7 +13,8 @@ import Synchronization
 // are claimed through an atomic counter, so either thread can do any of them: when the layer
 // gets one core only (a busy or single-core machine, or Dispatch running the two halves one
 // after the other), the owner does everything itself in order and never waits for work that no
-// running thread holds.
+// running thread holds. Sums over chunks are formed in a fixed order whichever thread computes
+// each term, so a training run is bitwise reproducible on one machine.
 
 /// The chunks of one overlapped pass: which are claimed, which are done, who owns the loop.
 final class RecurrentPipeline: Sendable {
@@ -21,6 +22,7 @@ final class RecurrentPipeline: Sendable {
   let count: Int
   private let claimed = Atomic<Int>(0)
   private let done = Atomic<UInt64>(0)
+  private let completed = Atomic<UInt64>(0)
   private let owner = Atomic<Bool>(false)
 
   /// Chunks of `length` steps: about 16 of at least 32 steps, so that the first is ready
@@ -63,11 +65,13 @@ final class RecurrentPipeline: Sendable {
     }
   }
 
-  /// Runs `step(c)` for c = 0 ..< `chunks` in order on one thread, and `complete(c, worker)`
-  /// for every chunk after its step, on either thread (`worker` 0 or 1, so that each thread
-  /// can accumulate into its own buffers).
+  /// Runs `step(c)` for c = 0 ..< `chunks` in order on one thread, and `complete(c, copy)` for
+  /// every chunk after its step, on either thread. `copy` = c mod 2 names one of two
+  /// accumulators; the chunks of a copy complete in increasing order (c after c − 2), so that
+  /// what a copy sums does not depend on which thread took which chunk, while the two copies
+  /// let both threads accumulate at once.
   static func stepThenComplete(
-    chunks: Int, step: (Int) -> Void, complete: (_ chunk: Int, _ worker: Int) -> Void
+    chunks: Int, step: (Int) -> Void, complete: (_ chunk: Int, _ copy: Int) -> Void
   ) {
     let pipeline = RecurrentPipeline(count: chunks)
     pipeline.onTwoThreads { isOwner in
@@ -76,12 +80,12 @@ final class RecurrentPipeline: Sendable {
           step(chunk)
           pipeline.markDone(chunk)
         }
-        while let next = pipeline.claim() { complete(next, 0) }
+        while let next = pipeline.claim() { pipeline.completeInOrder(next, complete) }
       } else {
         while let next = pipeline.claim() {
           // The owner is running the loop that finishes this chunk.
           while !pipeline.isDone(next) { sched_yield() }
-          complete(next, 1)
+          pipeline.completeInOrder(next, complete)
         }
       }
     }
@@ -99,6 +103,16 @@ final class RecurrentPipeline: Sendable {
 
   private func markDone(_ chunk: Int) {
     done.bitwiseOr(1 << UInt64(chunk), ordering: .releasing)
+  }
+
+  /// `complete(chunk, chunk mod 2)` once chunk − 2 has completed. Chunks are claimed in
+  /// increasing order and each thread completes its claim before taking the next, so the
+  /// smallest claimed, unfinished chunk never waits: no deadlock.
+  private func completeInOrder(_ chunk: Int, _ complete: (_ chunk: Int, _ copy: Int) -> Void) {
+    let previous: UInt64 = chunk >= 2 ? 1 << UInt64(chunk - 2) : 0
+    while completed.load(ordering: .acquiring) & previous != previous { sched_yield() }
+    complete(chunk, chunk % 2)
+    completed.bitwiseOr(1 << UInt64(chunk), ordering: .releasing)
   }
 
   /// Runs `body(isOwner)` on two threads when there are several chunks and cores, else once
