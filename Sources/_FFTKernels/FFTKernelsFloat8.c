@@ -12,12 +12,7 @@
 #define SUFFIX f32x8
 typedef float s4fft_vector_f32x8 __attribute__((vector_size(32)));
 #define VEC s4fft_vector_f32x8
-#define INTERLEAVE_LO(a, b) __builtin_shufflevector(a, b, 0, 8, 1, 9, 2, 10, 3, 11)
-#define INTERLEAVE_HI(a, b) __builtin_shufflevector(a, b, 4, 12, 5, 13, 6, 14, 7, 15)
-#define EVEN(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
-#define ODD(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
-#define PAIR_LO(a, b) __builtin_shufflevector(a, b, 0, 1, 8, 9, 2, 3, 10, 11)
-#define PAIR_HI(a, b) __builtin_shufflevector(a, b, 4, 5, 12, 13, 6, 7, 14, 15)
+#include "FFTShuffles8.h"
 // The split and merge of the real transform shuffle within 128-bit lanes only (vunpcklps,
 // vshufps: one cycle, no lane crossing) and index their rows and bins accordingly:
 // PAIRS_LO(x, y) holds the (x, y) pairs of rows 0, 1, 4, 5 and PAIRS_HI those of rows 2, 3,
