@@ -121,3 +121,28 @@ S4NORM_CLONES void s4norm_layer_norm_rows_backward_f32(const float *x, const flo
     }
   }
 }
+
+S4NORM_CLONES void s4norm_log_sum_exp_rows_f32(const float *x, long rows, long n, float *lse) {
+  for (long row = 0; row < rows; row++) {
+    const float *restrict line = x + row * n;
+    float maximum = line[0];
+#pragma clang loop vectorize(enable) interleave_count(2)
+    for (long j = 0; j < n; j++) maximum = fmaxf(maximum, line[j]);
+    // Every exponent is ≤ 0, so the sum lies in [1, n]: finite for any finite logits.
+    float sum = 0;
+#pragma clang loop vectorize(enable) interleave_count(2)
+    for (long j = 0; j < n; j++) sum += s4vm_expf(line[j] - maximum);
+    lse[row] = maximum + logf(sum);
+  }
+}
+
+S4NORM_CLONES void s4norm_shifted_exp_rows_f32(const float *x, const float *shift, long rows,
+                                               long n, float scale, float offset, float *out) {
+  for (long row = 0; row < rows; row++) {
+    const float *restrict line = x + row * n;
+    float *restrict target = out + row * n;
+    const float s = shift[row];
+#pragma clang loop vectorize(enable) interleave_count(2)
+    for (long j = 0; j < n; j++) target[j] = scale * (s4vm_expf(line[j] - s) - offset);
+  }
+}

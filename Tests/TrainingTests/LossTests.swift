@@ -46,6 +46,37 @@ struct LossTests {
     }
   }
 
+  /// Float runs its rows in C (NormalizationRows.c): loss and gradient against the Float64
+  /// formulas, ∂x = (softmax(x) − q)/counted on counted rows and 0 on ignored ones, over enough
+  /// rows to take the parallel path and with class counts that are not a multiple of the lanes.
+  @Test(arguments: [(0.0, 259), (0.1, 37)])
+  func floatRowsMatchFloat64Formulas(_ smoothing: Double, _ classes: Int) {
+    var generator = SeededGenerator(seed: 5)
+    let rows = 600
+    let logits = Tensor<Double>.randomNormal(shape: [rows, classes], using: &generator)
+    let targets = (0..<rows).map { $0 % 7 == 3 ? -100 : ($0 * 31) % classes }
+    let tape = Tape<Float>()
+    let watched = tape.watch(logits.map(Float.init))
+    let loss = crossEntropy(
+      logits: watched, targets: Tensor(shape: [rows], scalars: targets), labelSmoothing: smoothing,
+      ignoreIndex: -100)
+    let gradient = tape.gradients(of: loss)[watched]!
+    let expected = Self.naiveCrossEntropy(logits, targets, smoothing: smoothing, ignore: -100)
+    #expect(abs(Double(loss.value.scalars[0]) - expected) <= 1e-5 * expected)
+    let counted = Double(targets.filter { $0 != -100 }.count)
+    var reference = [Double](repeating: 0, count: rows * classes)
+    for (row, target) in targets.enumerated() where target != -100 {
+      let line = logits.scalars[(row * classes)..<((row + 1) * classes)]
+      let normaliser = line.map { Foundation.exp($0) }.reduce(0, +)
+      for (c, value) in line.enumerated() {
+        let q = (c == target ? 1 - smoothing : 0) + smoothing / Double(classes)
+        reference[row * classes + c] = (Foundation.exp(value) / normaliser - q) / counted
+      }
+    }
+    let error = relativeError(gradient.scalars.map(Double.init), reference: reference)
+    #expect(error <= 1e-5, "gradient relative error \(error)")
+  }
+
   @Test func everyTargetIgnoredGivesZeroLossAndGradient() throws {
     let tape = Tape<Double>()
     let logits = tape.watch(randomTensors([[2, 3]], seed: 2)[0])

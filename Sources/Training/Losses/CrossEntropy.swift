@@ -1,5 +1,6 @@
 import RealModule
 import StateSpace
+import _FFTKernels
 
 // Cross-entropy from logits, fused with its log-softmax. For a row of logits x over C classes
 // with target t and label smoothing ε, the smoothed target distribution is
@@ -55,17 +56,26 @@ public func crossEntropy<Scalar: DifferentiableScalar>(
           let (lse, losses) = (lse, losses)
           let minimumRows = Swift.max(1, parallelGrain / Swift.max(classes, 1))
           Parallel.forEachChunk(of: rows, minimumChunk: minimumRows) { range in
-            // One row of exponentials at a time: a vectorised loop, then a sum.
-            let scratch = UnsafeMutablePointer<Scalar>.allocate(capacity: Swift.max(classes, 1))
-            defer { scratch.deallocate() }
+            if Scalar.self == Float.self, classes > 0 {
+              // Float rows in C (_FFTKernels/NormalizationRows.c, vectorised for the CPU).
+              s4norm_log_sum_exp_rows_f32(
+                asFloat(x.baseAddress! + range.lowerBound * classes), range.count, classes,
+                asFloat(lse.baseAddress! + range.lowerBound))
+            } else {
+              // One row of exponentials at a time: a vectorised loop, then a sum.
+              let scratch = UnsafeMutablePointer<Scalar>.allocate(capacity: Swift.max(classes, 1))
+              defer { scratch.deallocate() }
+              for row in range {
+                let line = x.baseAddress! + row * classes
+                var maximum = -Scalar.infinity
+                for c in 0..<classes { maximum = Swift.max(maximum, line[c]) }
+                for c in 0..<classes { scratch[c] = exponential(line[c] - maximum) }
+                lse[row] = maximum + Scalar.log(contiguousSum(scratch, count: classes))
+              }
+            }
             for row in range {
               let line = x.baseAddress! + row * classes
-              var maximum = -Scalar.infinity
-              for c in 0..<classes { maximum = Swift.max(maximum, line[c]) }
-              for c in 0..<classes { scratch[c] = exponential(line[c] - maximum) }
-              let total = contiguousSum(scratch, count: classes)
               let sum = smoothing == 0 ? 0 : contiguousSum(line, count: classes)
-              lse[row] = maximum + Scalar.log(total)
               let target = targets[row]
               guard target != ignored else { continue }
               losses[row] = lse[row] - onTarget * line[target] - uniform * sum
@@ -92,8 +102,16 @@ public func crossEntropy<Scalar: DifferentiableScalar>(
                 out.initialize(repeating: 0, count: classes)
                 continue
               }
-              let shift = lse[row]
-              for c in 0..<classes { out[c] = scale * (exponential(line[c] - shift) - uniform) }
+              if Scalar.self == Float.self {
+                lse.withUnsafeBufferPointer { lse in
+                  s4norm_shifted_exp_rows_f32(
+                    asFloat(line), asFloat(lse.baseAddress! + row), 1, classes, Float(scale),
+                    Float(uniform), asFloat(out))
+                }
+              } else {
+                let shift = lse[row]
+                for c in 0..<classes { out[c] = scale * (exponential(line[c] - shift) - uniform) }
+              }
               out[target] -= scale * onTarget
             }
           }

@@ -1,6 +1,6 @@
 // The row-wise normalisations of Training's ops in Float, over `rows` contiguous rows of `n`
 // (or `width`) scalars: softmax and log-softmax along the last axis and layer normalisation
-// over it, with their pullbacks. C so that one build carries AVX-512, AVX2 and baseline x86-64
+// over it, with their pullbacks, and the cross-entropy loss's log-sum-exp and softmax rows. C so that one build carries AVX-512, AVX2 and baseline x86-64
 // versions (`target_clones`); Swift's own loops build for baseline x86-64 only (4 SSE lanes,
 // no FMA).
 #ifndef S4_NORMALIZATION_ROWS_H
@@ -27,5 +27,13 @@ void s4norm_layer_norm_rows_f32(const float *x, const float *gamma, const float 
 void s4norm_layer_norm_rows_backward_f32(const float *x, const float *g, const float *gamma,
                                          const float *mean, const float *reciprocal, long rows,
                                          long width, float *dx, float *dgamma, float *dbeta);
+
+/// The log-sum-exp of each row (n ≥ 1): lse = m + log Σ e^{xⱼ − m} with m = max x.
+void s4norm_log_sum_exp_rows_f32(const float *x, long rows, long n, float *lse);
+
+/// Per row: outⱼ = scale·(e^{xⱼ − shift[row]} − offset), the cross-entropy pullback's
+/// softmax term (shift = the row's log-sum-exp, offset = the label-smoothing mass per class).
+void s4norm_shifted_exp_rows_f32(const float *x, const float *shift, long rows, long n,
+                                 float scale, float offset, float *out);
 
 #endif
