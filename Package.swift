@@ -35,8 +35,9 @@ let package = Package(
     // MARK: - C kernels (implementation details, not products)
     /// The innermost loops (FFT passes, convolution products, the elementwise activations of
     /// Training and the passes around the S4 convolution, the recurrent steps), compiled for AVX-512, AVX2 and baseline x86-64 in one build and chosen
-    /// at load time (`target_clones`), so default builds run the fast code; and the glibc
-    /// allocator setting behind `Parallel.retainFreedMemory()`.
+    /// at load time (`target_clones`), so default builds run the fast code; the glibc
+    /// allocator setting behind `Parallel.retainFreedMemory()`; and the spin-then-sleep wait
+    /// (pause hint, futex) of `Parallel`'s worker threads.
     .target(name: "_FFTKernels", path: "Sources/_FFTKernels"),
 
     // MARK: - Public modules (dependencies point down only)

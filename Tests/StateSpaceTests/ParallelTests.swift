@@ -1,6 +1,11 @@
+import Dispatch
 @testable import StateSpace
 import Synchronization
 import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The parallel loops' contract and the allocator opt-in.
 @Suite("Parallel")
@@ -40,6 +45,51 @@ struct ParallelTests {
     }
     #expect(hits.allSatisfy { $0 == 1 })
     #expect(ordered.allSatisfy { $0 })
+  }
+
+  @Test("Back-to-back loops, loops after the workers fell asleep and loops from several threads at once each run every chunk once")
+  func poolRunsEveryChunkOnce() {
+    // One loop per pattern: loops in quick succession (spinning workers), after a pause longer
+    // than the workers' spin (sleeping workers, woken through the futex), and from four
+    // threads at once (all but one fall back to Dispatch while the pool is busy).
+    @Sendable func loop(count: Int) -> Bool {
+      var hits = [Int](repeating: 0, count: count)
+      hits.withUnsafeMutableBufferPointer { hits in
+        let hits = hits
+        Parallel.forEachChunk(of: count) { range in
+          for index in range { hits[index] += 1 }
+        }
+      }
+      return hits.allSatisfy { $0 == 1 }
+    }
+    var results: [Bool] = []
+    for round in 0..<200 { results.append(loop(count: 1 + round % 9)) }
+    for _ in 0..<5 {
+      usleep(UInt32(3 * WorkerPool.spinNanoseconds / 1000))
+      results.append(loop(count: 64))
+    }
+    let concurrent = Mutex<[Bool]>([])
+    DispatchQueue.concurrentPerform(iterations: 4) { _ in
+      for round in 0..<100 {
+        let ok = loop(count: 2 + round % 5)
+        concurrent.withLock { $0.append(ok) }
+      }
+    }
+    #expect(results.allSatisfy { $0 })
+    #expect(concurrent.withLock { $0.count == 400 && $0.allSatisfy { $0 } })
+  }
+
+  @Test("A loop inside a chunk runs serially on that chunk's thread")
+  func nestedLoopsRunSerially() {
+    let outer = Parallel.workerCount
+    let mismatches = Atomic<Int>(0)
+    Parallel.forEachChunk(of: outer) { _ in
+      let thread = pthread_self()
+      Parallel.forEachChunk(of: 16) { _ in
+        if pthread_equal(pthread_self(), thread) == 0 { mismatches.add(1, ordering: .relaxed) }
+      }
+    }
+    #expect(mismatches.load(ordering: .relaxed) == 0)
   }
 
   #if canImport(Glibc)

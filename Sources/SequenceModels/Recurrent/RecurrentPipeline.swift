@@ -1,4 +1,3 @@
-import Dispatch
 import StateSpace
 import Synchronization
 
@@ -11,7 +10,7 @@ import Synchronization
 // each can be cut into chunks of time steps. Two threads then overlap them: the one that
 // arrives first owns the time loop, the other takes GEMM chunks as they become possible. Chunks
 // are claimed through an atomic counter, so either thread can do any of them: when the layer
-// gets one core only (a busy or single-core machine, or Dispatch running the two halves one
+// gets one core only (a busy or single-core machine, or a parallel loop running the two halves one
 // after the other), the owner does everything itself in order and never waits for work that no
 // running thread holds. Sums over chunks are formed in a fixed order whichever thread computes
 // each term, so a training run is bitwise reproducible on one machine.
@@ -121,7 +120,7 @@ final class RecurrentPipeline: Sendable {
     guard count > 1, Parallel.workerCount > 1 else { return body(true) }
     withoutActuallyEscaping(body) { body in
       let shared = UncheckedSendable(body)
-      DispatchQueue.concurrentPerform(iterations: 2) { _ in
+      Parallel.forEachChunk(of: 2) { _ in
         shared.value(!owner.exchange(true, ordering: .relaxed))
       }
     }

@@ -7,8 +7,9 @@ import Dispatch
 /// Data-parallel loops over the machine's cores.
 ///
 /// Work is split into at most ``workerCount`` contiguous chunks so that each core walks memory
-/// in address order. Nested calls run serially on the calling thread (the outer loop already
-/// owns the cores).
+/// in address order. The chunks run on the calling thread and on the `workerCount − 1` threads
+/// of a pool that stay awake briefly between loops (`WorkerPool`). Nested calls run serially on
+/// the calling thread (the outer loop already owns the cores).
 public enum Parallel {
   /// The number of cores used: the active processor count, or `S4_NUM_THREADS` when it is set
   /// to a positive integer.
@@ -40,12 +41,16 @@ public enum Parallel {
     }
     withoutActuallyEscaping(body) { body in
       let shared = UncheckedSendable(body)
-      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+      let runChunk = { @Sendable (chunk: Int) in
         let start = count * chunk / chunks
         let end = count * (chunk + 1) / chunks
         isInsideParallelRegion = true
         shared.value(start..<end)
         isInsideParallelRegion = false
+      }
+      // The pool's workers, or Dispatch's while another thread's loop holds them.
+      if !WorkerPool.shared.run(chunks: chunks, runChunk) {
+        DispatchQueue.concurrentPerform(iterations: chunks, execute: runChunk)
       }
     }
   }
