@@ -18,6 +18,11 @@ typedef float s4fft_vector_f32 __attribute__((vector_size(64)));
 #define PAIR_LO(a, b) __builtin_shufflevector(a, b, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23)
 #define PAIR_HI(a, b) __builtin_shufflevector(a, b, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31)
 
+#if defined(__x86_64__)
+// The forward split of long transforms with AVX-512 permutes (FFTSplitPermuted.h).
+#define S4FFT_PERMUTED_SPLIT
+#endif
+
 #include "FFTCommon.h"
 #include "FFTPasses.h"
 #include "FFTRealSignals.h"

@@ -398,7 +398,11 @@ S4FFT_INLINE void FN(real_spectra_streamed)(const REAL *z, long half, const REAL
   FN(stream_group)(&st, spectra, rowCount, half, groups - 1, groups);
 }
 
-S4FFT_CLONES void FN(s4fft_rfft_rows)(const REAL *const *rows, long rowCount, long half, const REAL *twiddles, const REAL *roots, REAL *z, REAL *stage, REAL *const *spectra) {
+#if defined(S4FFT_PERMUTED_SPLIT)
+#include "FFTSplitPermuted.h"
+#endif
+
+S4FFT_CLONES void FN(s4fft_rfft_rows)(const REAL *const *rows, long rowCount, long half, const REAL *twiddles, const REAL *roots, REAL *z, REAL *stage, REAL *const *spectra, int permuted) {
   FN(gather_rows)(rows, rowCount, 2 * half, z);
   FN(s4fft_forward)(z, half, twiddles);
   if (half < 2 * LANES) {
@@ -407,6 +411,10 @@ S4FFT_CLONES void FN(s4fft_rfft_rows)(const REAL *const *rows, long rowCount, lo
   }
   if (half < STAGE_SPLIT_HALF || !STREAM_FORWARD_SPLIT)
     FN(real_spectra_tiles)(z, half, roots, 0, half / 2, spectra, 0, spectra, 0, rowCount);
+#if defined(S4FFT_PERMUTED_SPLIT)
+  else if (permuted && __builtin_cpu_supports("x86-64-v4"))
+    FN(real_spectra_permuted)(z, half, roots, stage, spectra, rowCount);
+#endif
   else
     FN(real_spectra_streamed)(z, half, roots, stage, spectra, rowCount);
   FN(real_spectra_bins)(z, half, roots, half / 2, half / 2, spectra, rowCount);

@@ -76,23 +76,26 @@ enum FFTKernels {
 
   /// The half spectra of up to `lanes` real rows of 2·half samples (interleaved complex rows
   /// of half + 1 bins), through `scratch` (``realForwardScratchCount(half:lanes:)`` scalars);
-  /// `roots` holds W_n^k/2, k ≤ half/2.
+  /// `roots` holds W_n^k/2, k ≤ half/2. `permutedSplit`: whether the 16-lane Float loops
+  /// may form the output lines with AVX-512 permutes (where the CPU has them) instead of
+  /// through their stage; the spectra are the same bit for bit.
   @inline(__always)
   static func realForward<Scalar: FFTScalar>(
     rows: UnsafePointer<UnsafePointer<Scalar>?>, rowCount: Int, half: Int, twiddles: UnsafePointer<Scalar>,
     roots: UnsafePointer<Scalar>, scratch: UnsafeMutablePointer<Scalar>,
-    spectra: UnsafePointer<UnsafeMutablePointer<Scalar>?>, lanes: Int
+    spectra: UnsafePointer<UnsafeMutablePointer<Scalar>?>, lanes: Int, permutedSplit: Bool
   ) {
     let stage = scratch + 2 * half * lanes
+    let permuted: Int32 = permutedSplit ? 1 : 0
     if Scalar.self == Float.self {
       rows.withMemoryRebound(to: UnsafePointer<Float>?.self, capacity: rowCount) { rows in
         spectra.withMemoryRebound(to: UnsafeMutablePointer<Float>?.self, capacity: rowCount) {
           if lanes == 8 {
             s4fft_rfft_rows_f32x8(
-              rows, rowCount, half, asFloat(twiddles), asFloat(roots), asFloat(scratch), asFloat(stage), $0)
+              rows, rowCount, half, asFloat(twiddles), asFloat(roots), asFloat(scratch), asFloat(stage), $0, permuted)
           } else {
             s4fft_rfft_rows_f32(
-              rows, rowCount, half, asFloat(twiddles), asFloat(roots), asFloat(scratch), asFloat(stage), $0)
+              rows, rowCount, half, asFloat(twiddles), asFloat(roots), asFloat(scratch), asFloat(stage), $0, permuted)
           }
         }
       }
@@ -100,7 +103,7 @@ enum FFTKernels {
       rows.withMemoryRebound(to: UnsafePointer<Double>?.self, capacity: rowCount) { rows in
         spectra.withMemoryRebound(to: UnsafeMutablePointer<Double>?.self, capacity: rowCount) {
           s4fft_rfft_rows_f64(
-            rows, rowCount, half, asDouble(twiddles), asDouble(roots), asDouble(scratch), asDouble(stage), $0)
+            rows, rowCount, half, asDouble(twiddles), asDouble(roots), asDouble(scratch), asDouble(stage), $0, permuted)
         }
       }
     }

@@ -13,9 +13,11 @@ import RealModule
 /// into the blocked layout (sample t of every row in one vector), transformed with lane-wise
 /// butterflies (in place, bit-reversed output), and transposed back while the post-processing
 /// reads the bit-reversed spectrum, all in one C call per block. From n = 4096 the 16-lane
-/// forward split writes groups of 32 bins per row into a small stage, each streamed out in
-/// whole cache lines while the next group is computed, and the inverse copies its rows into a
-/// stage first, so that the `lanes` row streams do not evict the block's working buffer. The workers
+/// forward split writes its output in whole cache lines with streaming stores: with AVX-512,
+/// each line is formed by one permute of two consecutive vectors of a row; elsewhere, groups
+/// of 32 bins per row go through a small stage, each streamed out while the next group is
+/// computed. The inverse copies its rows into a stage first, so that the `lanes` row streams
+/// do not evict the block's working buffer. The workers
 /// claim blocks from a shared counter, so that one that starts late or loses its CPU for a
 /// while does not hold back the call.
 struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
@@ -30,11 +32,15 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
   let mergeRoots: SharedScalars<Scalar>
   /// Rows per block, the width of the C loops that run it.
   let lanes: Int
+  /// Whether the 16-lane forward split may use the AVX-512 permutes (true but in tests of
+  /// the portable stage).
+  let permutedSplit: Bool
 
-  init(length: Int, lanes: Int) {
+  init(length: Int, lanes: Int, permutedSplit: Bool = true) {
     precondition(FFTKernels.supportedLanes(Scalar.self).contains(lanes), "RealFFTPlan: no \(lanes)-lane loops")
     self.length = length
     self.lanes = lanes
+    self.permutedSplit = permutedSplit
     let half = length / 2
     twiddles = FFTTwiddles(size: half)
     splitRoots = FFTRoots.table(Scalar.self, n: length, count: half / 2 + 1, factor: 0.5, conjugate: false)
@@ -69,7 +75,8 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
             }
             FFTKernels.realForward(
               rows: inputs.baseAddress!, rowCount: rowCount, half: half, twiddles: twiddles.pointer,
-              roots: splitRoots.pointer, scratch: z.pointer, spectra: outputs.baseAddress!, lanes: lanes)
+              roots: splitRoots.pointer, scratch: z.pointer, spectra: outputs.baseAddress!, lanes: lanes,
+              permutedSplit: permutedSplit)
           }
         }
       }

@@ -31,10 +31,13 @@
   /* The real FFT of up to LANES rows of 2·half reals (numpy's rfft): the half spectra     \
      X_0…X_M (M = half) as interleaved complex rows of M + 1 bins. z: scratch of `half`     \
      blocked elements (2·half·LANES reals); stage: scratch of 2·LANES·(2·S4FFT_STAGE_BINS      \
-     + LANES) reals; twiddles: s4fft_twiddles of `half`; roots: W_{2M}^k/2 as (re, im), k ≤ M/2. */\
+     + LANES) reals; twiddles: s4fft_twiddles of `half`; roots: W_{2M}^k/2 as (re, im), k ≤ M/2. \
+     permuted: from half = 2048 on, whether the 16-lane float loops form the output lines   \
+     with AVX-512 permutes where the CPU runs them (1) or through the stage (0); the results \
+     are the same bit for bit, and the other loops ignore it. */                               \
   void s4fft_rfft_rows_##SUFFIX(const REAL *const *rows, long rowCount, long half,            \
                                 const REAL *twiddles, const REAL *roots, REAL *z,             \
-                                REAL *stage, REAL *const *spectra);                          \
+                                REAL *stage, REAL *const *spectra, int permuted);            \
   /* Its inverse scaled by 1/(2M) (numpy's irfft): up to LANES rows of 2M reals from         \
      interleaved complex rows of M + 1 bins; the imaginary parts of bins 0 and M are         \
      ignored. Lanes at or beyond rowCount read `zeroRow` (2M + 2 zeros). roots: conj         \
