@@ -423,7 +423,7 @@ S4FFT_CLONES void FN(s4fft_rfft_rows)(const REAL *const *rows, long rowCount, lo
 #endif
 }
 
-S4FFT_CLONES void FN(s4fft_irfft_rows)(const REAL *const *spectra, long rowCount, const REAL *zeroRow, long half, const REAL *twiddles, const REAL *roots, REAL *z, REAL *stage, REAL *const *rows) {
+S4FFT_CLONES void FN(s4fft_irfft_rows)(const REAL *const *spectra, long rowCount, const REAL *zeroRow, long half, const REAL *twiddles, const REAL *roots, REAL *z, REAL *stage, REAL *const *rows, int permuted) {
   const REAL *staged[LANES];
   if (half >= STAGE_SPLIT_HALF) {
     for (long r = 0; r < rowCount; r++) {
@@ -435,6 +435,13 @@ S4FFT_CLONES void FN(s4fft_irfft_rows)(const REAL *const *spectra, long rowCount
   // Z/M: the unscaled inverse of length M then returns z itself.
   FN(real_spectra_inverse)(spectra, rowCount, zeroRow, half, roots, 1 / (REAL)half, z);
   FN(s4fft_inverse)(z, half, twiddles);
+#if defined(S4FFT_PERMUTED_SPLIT)
+  if (permuted && half >= STAGE_SPLIT_HALF && __builtin_cpu_supports("x86-64-v4")) {
+    FN(scatter_rows_permuted)(z, 2 * half, stage, rows, rowCount);
+    __builtin_ia32_sfence();
+    return;
+  }
+#endif
   FN(scatter_rows)(z, 2 * half, rows, rowCount);
 }
 

@@ -146,8 +146,8 @@ import _TestSupport
   func permutedAndStagedForwardSplitsAgree(shape: [Int]) {
     let length = shape.last!
     let signals = Self.randomSignals(Float.self, shape: shape, seed: 11)
-    let permuted = RealFFT<Float>(length: length, lanes: 16, permutedSplit: true).forward(signals)
-    let staged = RealFFT<Float>(length: length, lanes: 16, permutedSplit: false).forward(signals)
+    let permuted = RealFFT<Float>(length: length, lanes: 16, permutedLines: true).forward(signals)
+    let staged = RealFFT<Float>(length: length, lanes: 16, permutedLines: false).forward(signals)
     let differingBins = zip(permuted.scalars, staged.scalars).count { $0 != $1 }
     #expect(differingBins == 0)
     let bins = length / 2 + 1
@@ -157,6 +157,46 @@ import _TestSupport
         Complex(Double($0.real), Double($0.imaginary))
       }
       #expect(relativeError(actual, reference: NaiveFourier.halfSpectrum(x)) <= 1e-5)
+    }
+  }
+
+  /// The 16-lane inverse streams each row out in whole cache lines, formed with AVX-512
+  /// permutes where the CPU has them: for output rows that start at every float offset within
+  /// a line, and a partial block, the samples equal those of ordinary stores bit for bit, match
+  /// the definition, and the floats on either side of the output stay untouched.
+  @Test func permutedAndPlainInverseRowsAgreeAtEveryOffset() {
+    let (rows, length) = (17, 4096)
+    let bins = length / 2 + 1
+    let parts = Self.randomSignals(Float.self, shape: [rows, bins, 2], seed: 23).scalars
+    let spectra = (0..<(rows * bins)).map { Complex(parts[2 * $0], parts[2 * $0 + 1]) }
+    let permuted = RealFFT<Float>(length: length, lanes: 16, permutedLines: true).plan
+    let plain = RealFFT<Float>(length: length, lanes: 16, permutedLines: false).plan
+    let guardValue: Float = -7.25
+    let count = rows * length + 64
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: 2 * count * 4, alignment: 64)
+    defer { buffer.deallocate() }
+    let first = buffer.bindMemory(to: Float.self, capacity: 2 * count)
+    let second = first + count
+    for offset in 0..<16 {
+      first.initialize(repeating: guardValue, count: count)
+      second.initialize(repeating: guardValue, count: count)
+      spectra.withUnsafeBufferPointer {
+        permuted.inverse(rows: rows, spectra: $0.baseAddress!, signals: first + 16 + offset)
+        plain.inverse(rows: rows, spectra: $0.baseAddress!, signals: second + 16 + offset)
+      }
+      let differing = (0..<count).count { first[$0] != second[$0] }
+      #expect(differing == 0, "row offset \(offset)")
+      let outside = Array(0..<(16 + offset)) + Array((16 + offset + rows * length)..<count)
+      #expect(outside.allSatisfy { first[$0] == guardValue }, "row offset \(offset)")
+      if offset == 5 {
+        for row in [0, 16] {
+          let actual = (0..<length).map { Double(first[16 + offset + row * length + $0]) }
+          let expected = NaiveFourier.inverseHalfSpectrum(
+            spectra[(row * bins)..<((row + 1) * bins)].map { Complex(Double($0.real), Double($0.imaginary)) },
+            length: length)
+          #expect(relativeError(actual, reference: expected) <= 1e-5)
+        }
+      }
     }
   }
 

@@ -76,17 +76,17 @@ enum FFTKernels {
 
   /// The half spectra of up to `lanes` real rows of 2·half samples (interleaved complex rows
   /// of half + 1 bins), through `scratch` (``realForwardScratchCount(half:lanes:)`` scalars);
-  /// `roots` holds W_n^k/2, k ≤ half/2. `permutedSplit`: whether the 16-lane Float loops
-  /// may form the output lines with AVX-512 permutes (where the CPU has them) instead of
-  /// through their stage; the spectra are the same bit for bit.
+  /// `roots` holds W_n^k/2, k ≤ half/2. `permutedLines`: whether the 16-lane Float loops
+  /// may form the output lines with AVX-512 permutes and stream them out (where the CPU has
+  /// them) instead of going through their stage; the spectra are the same bit for bit.
   @inline(__always)
   static func realForward<Scalar: FFTScalar>(
     rows: UnsafePointer<UnsafePointer<Scalar>?>, rowCount: Int, half: Int, twiddles: UnsafePointer<Scalar>,
     roots: UnsafePointer<Scalar>, scratch: UnsafeMutablePointer<Scalar>,
-    spectra: UnsafePointer<UnsafeMutablePointer<Scalar>?>, lanes: Int, permutedSplit: Bool
+    spectra: UnsafePointer<UnsafeMutablePointer<Scalar>?>, lanes: Int, permutedLines: Bool
   ) {
     let stage = scratch + 2 * half * lanes
-    let permuted: Int32 = permutedSplit ? 1 : 0
+    let permuted: Int32 = permutedLines ? 1 : 0
     if Scalar.self == Float.self {
       rows.withMemoryRebound(to: UnsafePointer<Float>?.self, capacity: rowCount) { rows in
         spectra.withMemoryRebound(to: UnsafeMutablePointer<Float>?.self, capacity: rowCount) {
@@ -112,24 +112,27 @@ enum FFTKernels {
   /// Up to `lanes` real rows of 2·half samples, scaled by 1/(2·half), from their half spectra
   /// (lanes ≥ rowCount read `zeroRow`, 2·half + 2 zeros), through `scratch`
   /// (``realInverseScratchCount(half:lanes:)`` scalars); `roots` holds conj W_n^k/n, k ≤ half/2.
+  /// `permutedLines`: whether the 16-lane Float loops may form the rows' lines with AVX-512
+  /// permutes and stream them out instead of storing the transposed vectors as they are.
   @inline(__always)
   static func realInverse<Scalar: FFTScalar>(
     spectra: UnsafePointer<UnsafePointer<Scalar>?>, rowCount: Int, zeroRow: UnsafePointer<Scalar>, half: Int,
     twiddles: UnsafePointer<Scalar>, roots: UnsafePointer<Scalar>, scratch: UnsafeMutablePointer<Scalar>,
-    rows: UnsafePointer<UnsafeMutablePointer<Scalar>?>, lanes: Int
+    rows: UnsafePointer<UnsafeMutablePointer<Scalar>?>, lanes: Int, permutedLines: Bool
   ) {
     let stage = scratch + 2 * half * lanes
+    let permuted: Int32 = permutedLines ? 1 : 0
     if Scalar.self == Float.self {
       spectra.withMemoryRebound(to: UnsafePointer<Float>?.self, capacity: rowCount) { spectra in
         rows.withMemoryRebound(to: UnsafeMutablePointer<Float>?.self, capacity: rowCount) {
           if lanes == 8 {
             s4fft_irfft_rows_f32x8(
               spectra, rowCount, asFloat(zeroRow), half, asFloat(twiddles), asFloat(roots), asFloat(scratch),
-              asFloat(stage), $0)
+              asFloat(stage), $0, permuted)
           } else {
             s4fft_irfft_rows_f32(
               spectra, rowCount, asFloat(zeroRow), half, asFloat(twiddles), asFloat(roots), asFloat(scratch),
-              asFloat(stage), $0)
+              asFloat(stage), $0, permuted)
           }
         }
       }
@@ -138,7 +141,7 @@ enum FFTKernels {
         rows.withMemoryRebound(to: UnsafeMutablePointer<Double>?.self, capacity: rowCount) {
           s4fft_irfft_rows_f64(
             spectra, rowCount, asDouble(zeroRow), half, asDouble(twiddles), asDouble(roots), asDouble(scratch),
-            asDouble(stage), $0)
+            asDouble(stage), $0, permuted)
         }
       }
     }

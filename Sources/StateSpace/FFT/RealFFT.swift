@@ -20,13 +20,13 @@ public struct RealFFT<Scalar: FFTScalar>: Sendable {
   }
 
   /// The plan with blocks of `lanes` rows (one of ``FFTKernels/supportedLanes(_:)``), whatever
-  /// the running CPU prefers, and with or without the AVX-512 forward split: for tests.
-  init(length: Int, lanes: Int, permutedSplit: Bool = true) {
+  /// the running CPU prefers, and with or without the AVX-512 line permutes: for tests.
+  init(length: Int, lanes: Int, permutedLines: Bool = true) {
     precondition(
       length >= 2 && length <= 1 << 22 && length & (length - 1) == 0,
       "RealFFT(length:): the length must be a power of two from 2 to 4194304, got \(length)")
     self.length = length
-    plan = RealFFTPlan(length: length, lanes: lanes, permutedSplit: permutedSplit)
+    plan = RealFFTPlan(length: length, lanes: lanes, permutedLines: permutedLines)
   }
 
   /// The half spectra of real signals: X[k] = Σ_t x[t]·e^{−2πi·k·t/n}, k = 0…n/2 (numpy's

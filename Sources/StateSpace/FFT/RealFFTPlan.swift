@@ -17,9 +17,10 @@ import RealModule
 /// each line is formed by one permute of two consecutive vectors of a row; elsewhere, groups
 /// of 32 bins per row go through a small stage, each streamed out while the next group is
 /// computed. The inverse copies its rows into a stage first, so that the `lanes` row streams
-/// do not evict the block's working buffer. The workers
-/// claim blocks from a shared counter, so that one that starts late or loses its CPU for a
-/// while does not hold back the call.
+/// do not evict the block's working buffer, and with AVX-512 writes its rows out in whole
+/// lines formed by permutes, with streaming stores. The workers claim blocks from a shared
+/// counter, so that one that starts late or loses its CPU for a while does not hold back the
+/// call.
 struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
   /// n.
   let length: Int
@@ -32,15 +33,15 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
   let mergeRoots: SharedScalars<Scalar>
   /// Rows per block, the width of the C loops that run it.
   let lanes: Int
-  /// Whether the 16-lane forward split may use the AVX-512 permutes (true but in tests of
-  /// the portable stage).
-  let permutedSplit: Bool
+  /// Whether the 16-lane loops may form their output lines with AVX-512 permutes (true but
+  /// in tests of the portable paths).
+  let permutedLines: Bool
 
-  init(length: Int, lanes: Int, permutedSplit: Bool = true) {
+  init(length: Int, lanes: Int, permutedLines: Bool = true) {
     precondition(FFTKernels.supportedLanes(Scalar.self).contains(lanes), "RealFFTPlan: no \(lanes)-lane loops")
     self.length = length
     self.lanes = lanes
-    self.permutedSplit = permutedSplit
+    self.permutedLines = permutedLines
     let half = length / 2
     twiddles = FFTTwiddles(size: half)
     splitRoots = FFTRoots.table(Scalar.self, n: length, count: half / 2 + 1, factor: 0.5, conjugate: false)
@@ -76,7 +77,7 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
             FFTKernels.realForward(
               rows: inputs.baseAddress!, rowCount: rowCount, half: half, twiddles: twiddles.pointer,
               roots: splitRoots.pointer, scratch: z.pointer, spectra: outputs.baseAddress!, lanes: lanes,
-              permutedSplit: permutedSplit)
+              permutedLines: permutedLines)
           }
         }
       }
@@ -107,7 +108,7 @@ struct RealFFTPlan<Scalar: FFTScalar>: Sendable {
             FFTKernels.realInverse(
               spectra: inputs.baseAddress!, rowCount: rowCount, zeroRow: zeroRow.pointer, half: half,
               twiddles: twiddles.pointer, roots: mergeRoots.pointer, scratch: z.pointer, rows: outputs.baseAddress!,
-              lanes: lanes)
+              lanes: lanes, permutedLines: permutedLines)
           }
         }
       }

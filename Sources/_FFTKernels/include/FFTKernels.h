@@ -33,8 +33,8 @@
      blocked elements (2·half·LANES reals); stage: scratch of 2·LANES·(2·S4FFT_STAGE_BINS      \
      + LANES) reals; twiddles: s4fft_twiddles of `half`; roots: W_{2M}^k/2 as (re, im), k ≤ M/2. \
      permuted: from half = 2048 on, whether the 16-lane float loops form the output lines   \
-     with AVX-512 permutes where the CPU runs them (1) or through the stage (0); the results \
-     are the same bit for bit, and the other loops ignore it. */                               \
+     with AVX-512 permutes and stream them out where the CPU runs them (1) or go through the \
+     stage (0); the results are the same bit for bit, and the other loops ignore it. */       \
   void s4fft_rfft_rows_##SUFFIX(const REAL *const *rows, long rowCount, long half,            \
                                 const REAL *twiddles, const REAL *roots, REAL *z,             \
                                 REAL *stage, REAL *const *spectra, int permuted);            \
@@ -42,11 +42,12 @@
      interleaved complex rows of M + 1 bins; the imaginary parts of bins 0 and M are         \
      ignored. Lanes at or beyond rowCount read `zeroRow` (2M + 2 zeros). roots: conj         \
      W_{2M}^k/(2M), k ≤ M/2. z: as for s4fft_rfft_rows; stage:                                 \
-     LANES·(2·half + 2 + LANES) reals. */                                                      \
+     LANES·(2·half + 2 + LANES) reals. permuted: as for s4fft_rfft_rows, for the rows out     \
+     (1) or ordinary stores (0). */                                                            \
   void s4fft_irfft_rows_##SUFFIX(const REAL *const *spectra, long rowCount,                   \
                                  const REAL *zeroRow, long half, const REAL *twiddles,        \
                                  const REAL *roots, REAL *z, REAL *stage,                    \
-                                 REAL *const *rows);                                         \
+                                 REAL *const *rows, int permuted);                           \
   /* One convolution of channels-last signals through `data` (`size` elements of scratch):   \
      element t ← (first[t·stride + c], second[t·stride + c] or 0) for c < channels, t <      \
      length, zero elsewhere; forward transform; then, in this order, save the spectrum (if   \
