@@ -412,7 +412,7 @@ S4FFT_CLONES void FN(s4fft_rfft_rows)(const REAL *const *rows, long rowCount, lo
   if (half < STAGE_SPLIT_HALF || !STREAM_FORWARD_SPLIT)
     FN(real_spectra_tiles)(z, half, roots, 0, half / 2, spectra, 0, spectra, 0, rowCount);
 #if defined(S4FFT_PERMUTED_SPLIT)
-  else if (permuted && __builtin_cpu_supports("x86-64-v4"))
+  else if (permuted && s4_cpu_runs_x86_64_v4())
     FN(real_spectra_permuted)(z, half, roots, stage, spectra, rowCount);
 #endif
   else
@@ -436,7 +436,7 @@ S4FFT_CLONES void FN(s4fft_irfft_rows)(const REAL *const *spectra, long rowCount
   FN(real_spectra_inverse)(spectra, rowCount, zeroRow, half, roots, 1 / (REAL)half, z);
   FN(s4fft_inverse)(z, half, twiddles);
 #if defined(S4FFT_PERMUTED_SPLIT)
-  if (permuted && half >= STAGE_SPLIT_HALF && __builtin_cpu_supports("x86-64-v4")) {
+  if (permuted && half >= STAGE_SPLIT_HALF && s4_cpu_runs_x86_64_v4()) {
     FN(scatter_rows_permuted)(z, 2 * half, stage, rows, rowCount);
     __builtin_ia32_sfence();
     return;

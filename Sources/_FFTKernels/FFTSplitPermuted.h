@@ -24,6 +24,8 @@
 #include <immintrin.h>
 #include <stdint.h>
 
+#include "CPULevel.h"
+
 #define S4FFT_PERMUTED __attribute__((target("arch=x86-64-v4"), always_inline)) static inline
 
 /// Writes the lanes of line `at` (float offset from the row's first line boundary) that fall

@@ -6,6 +6,7 @@
 // AVX-512); Double uses libm, the reference the Float64 gradient checks compare against.
 #include "RecurrentCells.h"
 
+#include "CPULevel.h"
 #include "VectorMath.h"
 
 #if defined(__x86_64__) && defined(__linux__)
@@ -19,8 +20,7 @@
 /// time loops run the x86-64-v4 clone, the same test as target_clones' resolver.
 S4RNN_INLINE int s4rnn_wide_panels(void) {
 #if defined(__x86_64__) && defined(__linux__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("x86-64-v4");
+  return s4_cpu_runs_x86_64_v4();
 #else
   return 0;
 #endif

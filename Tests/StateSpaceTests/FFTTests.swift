@@ -216,6 +216,19 @@ import _TestSupport
     #expect(FFTKernels.lanes(Double.self) == 8)
   }
 
+  /// S4_FFT_FLOAT_LANES takes 8 or 16; anything else keeps the CPU's choice and warns with
+  /// the value at fault.
+  @Test func invalidFloatLaneSettingsWarnAndKeepTheCPUChoice() {
+    #expect(FFTKernels.floatLanes(forced: nil, cpuChoice: 16) == (16, nil))
+    #expect(FFTKernels.floatLanes(forced: "8", cpuChoice: 16) == (8, nil))
+    #expect(FFTKernels.floatLanes(forced: "16", cpuChoice: 8) == (16, nil))
+    for value in ["12", "", "sixteen", " 8"] {
+      let setting = FFTKernels.floatLanes(forced: value, cpuChoice: 8)
+      #expect(setting.lanes == 8)
+      #expect(setting.warning?.contains("\"\(value)\"") == true, "value \(value)")
+    }
+  }
+
   @Test func nonPowerOfTwoLengthTraps() async {
     await #expect(processExitsWith: .failure) { _ = RealFFT<Float>(length: 96) }
     await #expect(processExitsWith: .failure) { _ = RealFFT<Float>(length: 1) }

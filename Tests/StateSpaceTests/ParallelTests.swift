@@ -10,6 +10,18 @@ import Testing
 /// The parallel loops' contract and the allocator opt-in.
 @Suite("Parallel")
 struct ParallelTests {
+  @Test("S4_NUM_THREADS takes a positive integer; anything else keeps the processor count and warns with the value")
+  func workerCountSetting() {
+    #expect(Parallel.workerCount(setting: nil, processors: 2) == (2, nil))
+    #expect(Parallel.workerCount(setting: "1", processors: 2) == (1, nil))
+    #expect(Parallel.workerCount(setting: "6", processors: 2) == (6, nil))
+    for value in ["0", "-3", "two", ""] {
+      let setting = Parallel.workerCount(setting: value, processors: 2)
+      #expect(setting.count == 2)
+      #expect(setting.warning?.contains("\"\(value)\"") == true, "value \(value)")
+    }
+  }
+
   @Test("forEachChunk covers every index exactly once, in disjoint ranges", arguments: [0, 1, 7, 1000])
   func chunksCoverTheRange(count: Int) {
     var hits = [Int](repeating: 0, count: count)

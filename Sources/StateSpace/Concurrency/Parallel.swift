@@ -12,15 +12,25 @@ import Dispatch
 /// the calling thread (the outer loop already owns the cores).
 public enum Parallel {
   /// The number of cores used: the active processor count, or `S4_NUM_THREADS` when it is set
-  /// to a positive integer.
+  /// to a positive integer (any other value is ignored with a warning on standard error).
   public static let workerCount: Int = {
-    if let text = getenv("S4_NUM_THREADS").map({ String(cString: $0) }), let value = Int(text),
-      value > 0
-    {
-      return value
-    }
-    return max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    let setting = workerCount(
+      setting: ProcessEnvironment.value("S4_NUM_THREADS"), processors: max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    if let warning = setting.warning { ProcessEnvironment.warn(warning) }
+    return setting.count
   }()
+
+  /// The worker count for the value of S4_NUM_THREADS (`nil` when unset) on a machine with
+  /// `processors` online: a positive integer is taken as it is; anything else keeps
+  /// `processors`, with a warning that names the value.
+  static func workerCount(setting: String?, processors: Int) -> (count: Int, warning: String?) {
+    guard let setting else { return (processors, nil) }
+    if let value = Int(setting), value > 0 { return (value, nil) }
+    return (
+      processors,
+      "swift-s4: S4_NUM_THREADS must be a positive integer, got \"\(setting)\"; using \(processors) threads"
+    )
+  }
 
   /// Calls `body` with disjoint ranges that together cover `0..<count`, in parallel.
   ///

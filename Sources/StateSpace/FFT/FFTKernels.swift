@@ -13,14 +13,32 @@ import _FFTKernels
 enum FFTKernels {
   /// The number of signals processed side by side, one vector of scalars: for `Float`, 16
   /// (64-byte vectors) where the AVX-512 loops run, else 8 (32-byte vectors: the AVX2 loops
-  /// keep one vector in one register); 8 for `Double`. Chosen once per process
-  /// (`s4fft_float_lanes`, which honours S4_FFT_FLOAT_LANES = 8 or 16).
+  /// keep one vector in one register); 8 for `Double`. Chosen once per process: the
+  /// environment variable S4_FFT_FLOAT_LANES = 8 or 16 overrides the CPU's choice (to compare
+  /// or test both widths on one machine).
   @inline(__always)
   static func lanes<Scalar: FFTScalar>(_: Scalar.Type) -> Int {
     Scalar.self == Float.self ? floatLanes : 8
   }
 
-  private static let floatLanes = Int(s4fft_float_lanes())
+  private static let floatLanes: Int = {
+    let setting = floatLanes(
+      forced: ProcessEnvironment.value("S4_FFT_FLOAT_LANES"), cpuChoice: Int(s4fft_float_lanes()))
+    if let warning = setting.warning { ProcessEnvironment.warn(warning) }
+    return setting.lanes
+  }()
+
+  /// The Float lane count for the value of S4_FFT_FLOAT_LANES (`nil` when unset) on a CPU
+  /// that would choose `cpuChoice`: any value other than 8 or 16 keeps the CPU's choice, with
+  /// a warning that names it.
+  static func floatLanes(forced: String?, cpuChoice: Int) -> (lanes: Int, warning: String?) {
+    guard let forced else { return (cpuChoice, nil) }
+    if let lanes = Int(forced), supportedLanes(Float.self).contains(lanes) { return (lanes, nil) }
+    return (
+      cpuChoice,
+      "swift-s4: S4_FFT_FLOAT_LANES must be 8 or 16, got \"\(forced)\"; using the CPU's choice, \(cpuChoice)"
+    )
+  }
 
   /// The lane counts the loops of `Scalar` exist for.
   static func supportedLanes<Scalar: FFTScalar>(_: Scalar.Type) -> [Int] {

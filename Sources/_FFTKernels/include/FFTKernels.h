@@ -84,8 +84,7 @@ S4FFT_DECLARE(float, f32x8)
 S4FFT_DECLARE(double, f64)
 
 /* The Float lane count for the running CPU: 16 (the f32 functions) when it runs their AVX-512
-   (x86-64-v4) code, else 8 (f32x8). The environment variable S4_FFT_FLOAT_LANES = 8 or 16
-   overrides the choice (to compare or test both on one machine). */
+   (x86-64-v4) code, else 8 (f32x8); FFTKernels.swift lets S4_FFT_FLOAT_LANES override it. */
 int s4fft_float_lanes(void);
 
 #undef S4FFT_DECLARE
