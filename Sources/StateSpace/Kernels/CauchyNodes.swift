@@ -1,4 +1,5 @@
 import RealModule
+import _FFTKernels
 
 /// The frequency nodes of a length-L S4 kernel, as the Cauchy sums see them.
 ///
@@ -21,8 +22,11 @@ struct CauchyNodes<Scalar: SSMScalar> {
   let length: Int
   /// The nodes evaluated by Cauchy sums: k = 0..<L/2.
   let count: Int
-  /// `count` rounded up to whole lanes; the padding nodes have s = 0 and are ignored.
+  /// `count` rounded up to a multiple of ``nodeMultiple``; the padding nodes have s = 0 and
+  /// are ignored.
   let paddedCount: Int
+  /// The multiple the Cauchy loops take (whole vectors of every width they run with).
+  static var nodeMultiple: Int { max(Int(S4CAUCHY_NODE_MULTIPLE), KernelLanes<Scalar>.laneCount) }
   /// s_k = 2·tan(π·k/L), computed in Float64 and rounded, padded with zeros.
   let s: [Scalar]
 
@@ -33,8 +37,8 @@ struct CauchyNodes<Scalar: SSMScalar> {
     )
     self.length = length
     count = length / 2
-    let lanes = KernelLanes<Scalar>.laneCount
-    paddedCount = (count + lanes - 1) / lanes * lanes
+    let multiple = Self.nodeMultiple
+    paddedCount = (count + multiple - 1) / multiple * multiple
     var s = [Scalar](repeating: 0, count: paddedCount)
     for k in 0..<count { s[k] = Scalar(2 * Double.tan(Double.pi * Double(k) / Double(length))) }
     self.s = s
