@@ -437,6 +437,7 @@ S4FFT_CLONES void FN(s4fft_irfft_rows)(const REAL *const *spectra, long rowCount
   FN(s4fft_inverse)(z, half, twiddles);
 #if defined(S4FFT_PERMUTED_SPLIT)
   if (permuted && half >= STAGE_SPLIT_HALF && s4_cpu_runs_x86_64_v4()) {
+    // The stage's spectrum copies are consumed by now: its start holds the permutes' carry.
     FN(scatter_rows_permuted)(z, 2 * half, stage, rows, rowCount);
     __builtin_ia32_sfence();
     return;
