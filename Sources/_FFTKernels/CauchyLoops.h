@@ -1,15 +1,10 @@
-// The loops of CauchyKernels.h for one scalar type; included by CauchyLoops.c with REAL, LANES,
-// SUFFIX and VEC (LANES reals, 32 bytes: one ymm register with AVX2 or AVX-512, whose extra
-// registers then hold a group's accumulators without spilling) defined.
-
-typedef REAL CAUCHY_FN(unaligned) __attribute__((vector_size(sizeof(VEC)), aligned(sizeof(REAL))));
-#define LOADU(p) (*(const CAUCHY_FN(unaligned) *)(p))
-#define STOREU(p, v) (*(CAUCHY_FN(unaligned) *)(p) = (v))
+// The loops of CauchyKernels.h for one scalar type; included by KernelLoops.c with REAL,
+// LANES, SUFFIX, VEC (LANES reals) and LOADU/STOREU defined.
 
 /// Sums j₀…j₃ (four distinct sums, or two when `four` is 0) at every node: the accumulators of
 /// a group stay in registers while the loop runs over the states, and the one division per
 /// (node, state), 1/D, serves every sum of the group.
-S4CAUCHY_INLINE void CAUCHY_FN(sums_group)(
+S4KERNEL_INLINE void KERNEL_FN(sums_group)(
   int four, const REAL *nodes, long paddedCount, const REAL *constants, long half, long sumCount,
   long j0, long j1, long j2, long j3, REAL *planes) {
   const long stride = 4 + 2 * sumCount;
@@ -50,16 +45,16 @@ S4CAUCHY_INLINE void CAUCHY_FN(sums_group)(
   }
 }
 
-S4CAUCHY_CLONES void CAUCHY_FN(s4cauchy_sums)(const REAL *nodes, long paddedCount, const REAL *constants,
+S4KERNEL_CLONES void KERNEL_FN(s4cauchy_sums)(const REAL *nodes, long paddedCount, const REAL *constants,
                                               long half, long sumCount, REAL *planes) {
   long first = 0;
   for (; first + 4 <= sumCount; first += 4)
-    CAUCHY_FN(sums_group)(1, nodes, paddedCount, constants, half, sumCount, first, first + 1,
+    KERNEL_FN(sums_group)(1, nodes, paddedCount, constants, half, sumCount, first, first + 1,
                           first + 2, first + 3, planes);
   // The rest in pairs; a lone last sum is computed twice into the same plane.
   for (; first < sumCount; first += 2) {
     long second = first + 1 < sumCount ? first + 1 : first;
-    CAUCHY_FN(sums_group)(0, nodes, paddedCount, constants, half, sumCount, first, second, 0, 0, planes);
+    KERNEL_FN(sums_group)(0, nodes, paddedCount, constants, half, sumCount, first, second, 0, 0, planes);
   }
 }
 
@@ -72,7 +67,7 @@ S4CAUCHY_CLONES void CAUCHY_FN(s4cauchy_sums)(const REAL *nodes, long paddedCoun
     lanesTotal;                                                \
   })
 
-S4CAUCHY_CLONES void CAUCHY_FN(s4cauchy_adjoint)(const REAL *nodes, long paddedCount,
+S4KERNEL_CLONES void KERNEL_FN(s4cauchy_adjoint)(const REAL *nodes, long paddedCount,
                                                  const REAL *sumGradients, const REAL *constants,
                                                  long half, long sumCount, double *totals) {
   enum { BLOCK = S4CAUCHY_ADJOINT_BLOCK };
@@ -124,6 +119,4 @@ S4CAUCHY_CLONES void CAUCHY_FN(s4cauchy_adjoint)(const REAL *nodes, long paddedC
   }
 }
 
-#undef LOADU
-#undef STOREU
 #undef LANE_SUM

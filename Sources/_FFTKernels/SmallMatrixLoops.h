@@ -1,12 +1,8 @@
-// The product of SmallMatrixKernels.h for one scalar type; included by SmallMatrixLoops.c with
-// REAL, LANES, SUFFIX and VEC (LANES reals, 32 bytes) defined. A tile of 4 rows × 2 vectors of
-// C stays in registers (8 accumulators) while the inner dimension streams by.
+// The product of SmallMatrixKernels.h for one scalar type; included by KernelLoops.c with
+// REAL, LANES, SUFFIX, VEC (LANES reals) and LOADU/STOREU defined. A tile of 4 rows × 2
+// vectors of C stays in registers (8 accumulators) while the inner dimension streams by.
 
-typedef REAL SMALL_FN(unaligned) __attribute__((vector_size(sizeof(VEC)), aligned(sizeof(REAL))));
-#define LOADU(p) (*(const SMALL_FN(unaligned) *)(p))
-#define STOREU(p, v) (*(SMALL_FN(unaligned) *)(p) = (v))
-
-S4SMALL_CLONES void SMALL_FN(s4small_multiply)(const REAL *a, const REAL *b, REAL *c, long m, long n, long k) {
+S4KERNEL_CLONES void KERNEL_FN(s4small_multiply)(const REAL *a, const REAL *b, REAL *c, long m, long n, long k) {
   long row = 0;
   for (; row + 4 <= m; row += 4) {
     const REAL *a0 = a + row * k, *a1 = a0 + k, *a2 = a1 + k, *a3 = a2 + k;
@@ -50,5 +46,3 @@ S4SMALL_CLONES void SMALL_FN(s4small_multiply)(const REAL *a, const REAL *b, REA
   }
 }
 
-#undef LOADU
-#undef STOREU

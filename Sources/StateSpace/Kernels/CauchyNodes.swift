@@ -25,8 +25,9 @@ struct CauchyNodes<Scalar: SSMScalar> {
   /// `count` rounded up to a multiple of ``nodeMultiple``; the padding nodes have s = 0 and
   /// are ignored.
   let paddedCount: Int
-  /// The multiple the Cauchy loops take (whole vectors of every width they run with).
-  static var nodeMultiple: Int { max(Int(S4CAUCHY_NODE_MULTIPLE), KernelLanes<Scalar>.laneCount) }
+  /// The multiple the Cauchy loops take; also a multiple of the Swift lane count (4 or 8) of
+  /// the loops that combine their sums (WoodburyCombination).
+  static var nodeMultiple: Int { Int(S4CAUCHY_NODE_MULTIPLE) }
   /// s_k = 2·tan(π·k/L), computed in Float64 and rounded, padded with zeros.
   let s: [Scalar]
 
