@@ -21,6 +21,13 @@
 // A portable version that forms each line by an unaligned load from a [previous | current]
 // buffer was 1.5–2× slower than the stage: the load spans two stores in flight and waits for
 // both (no store forwarding).
+// Each row's whole lines leave in adjacent pairs (128 bytes), spread over the steps, rather
+// than one line per row per step: the streaming stores of one line at a time overlapped
+// little with the arithmetic (the split took its arithmetic plus the time to write the lines
+// out), pairs overlap. s4-bench fft, alternating with the one-line build (4 rounds):
+// fft.forward (256, 8192) median 0.78–0.87 ms against 0.87–1.09 ms, (2048, 8192) 6.2–7.0 ms
+// against 7.1–9.1 ms; fft.inverse (256, 8192) 1.05–1.28 ms against 1.15–1.36 ms.
+//
 #include <immintrin.h>
 #include <stdint.h>
 
@@ -43,88 +50,145 @@ S4FFT_PERMUTED void FN(emit_line)(REAL *lines, long at, long lo, long hi, __m512
   if (inside) _mm512_mask_storeu_ps(lines + at, inside, v);
 }
 
+/// Where each row's output lines lie and how its lines are formed: row r starts m_r floats
+/// past a line boundary, its X line j is at xLines[r] + 16j, and the mirror line of a tile
+/// at yLines[r] + yAt (xLines[r], or the next line when e_r < 2); the permutes' index
+/// vectors take element 16 − s + i of (previous chunk, current chunk), s = m_r (X) or e_r
+/// (mirrors).
+typedef struct {
+  REAL *xLines[LANES], *yLines[LANES];
+  long m[LANES];
+  __m512i xIndex[LANES], yIndex[LANES];
+} FN(split_rows);
+
+/// Scratch of the permuted split, LANES·LANES floats per part: the previous X and mirror
+/// chunk of each row (the permutes' carry), the tile's first X line, and its two mirror lines.
+enum { SPLIT_X_CARRY, SPLIT_Y_CARRY, SPLIT_X_FIRST, SPLIT_Y_FIRST, SPLIT_Y_SECOND, SPLIT_SCRATCH_PARTS };
+
+/// Bins [k0, k0 + LANES) and their mirrors of every row (both halves of the tile). The first
+/// tile (k0 = 0) writes each line as soon as it is formed, masked where a part begins or
+/// ends. Every later line is whole, and each row's lines leave in adjacent pairs (128
+/// bytes): the tile's two X lines after its second half, and its two mirror lines during the
+/// first half of the next tile (`mirrorsDue`), so that the streaming stores spread evenly over
+/// the arithmetic. One line at a time, the same stores took a third longer (C harness, one
+/// thread, n = 8192: split 44 → 32 µs per block of 16 rows; pairs written in a burst after
+/// each tile, 36 µs; groups of four lines, 40 µs).
+S4FFT_PERMUTED void FN(split_tile_permuted)(const REAL *z, long half, int bits, const long *low, const REAL *roots,
+                                            long k0, const FN(split_rows) * rows, REAL *scratch, long rowCount,
+                                            int mirrorsDue) {
+  enum { E = LANES / 2, PART = LANES * LANES };
+  long tile = FN(reverse_bits)(k0, bits), below = FN(reverse_bits)(half - k0 - LANES, bits);
+  long top = FN(reverse_bits)((half - k0) & (half - 1), bits);
+#pragma clang loop unroll(full)
+  for (int h = 0; h < 2; h++) {
+    VEC xlo[E], xhi[E], ylo[E], yhi[E];  // as in real_spectra_tiles
+#pragma clang loop unroll(full)
+    for (int e = 0; e < E; e++) {
+      int i = h * E + e;
+      const REAL *zp = z + (tile | low[i]) * ELEMENT;
+      const REAL *cp = z + (i == 0 ? top : below | low[LANES - i]) * ELEMENT;
+      REAL wr = roots[2 * (k0 + i)], wi = roots[2 * (k0 + i) + 1];
+      VEC xr, xi, yr, yi;
+      S4FFT_SPLIT(LOAD(zp), LOAD(zp + LANES), LOAD(cp), LOAD(cp + LANES), wr, wi, xr, xi, yr, yi);
+      xlo[e] = PAIRS_LO(xr, xi);
+      xhi[e] = PAIRS_HI(xr, xi);
+      ylo[E - 1 - e] = PAIRS_LO(yr, yi);
+      yhi[E - 1 - e] = PAIRS_HI(yr, yi);
+    }
+    FN(transpose_pairs)(xlo);
+    FN(transpose_pairs)(xhi);
+    FN(transpose_pairs)(ylo);
+    FN(transpose_pairs)(yhi);
+    // The X chunk covers floats [16j, 16j + 16) of the row and completes line j (line
+    // offset xAt); the mirror chunk covers floats from 2M − 2k0 − 14 − 16h and, with the
+    // chunk above it, completes the line at yLines[r] + yAt.
+    long xAt = LANES * (k0 / E + h), yAt = 2 * half - 2 * k0 - LANES * h;
+#pragma clang loop unroll(full)
+    for (int r = 0; r < LANES; r++) {
+      if (r >= rowCount) break;
+      REAL *xCarry = scratch + SPLIT_X_CARRY * PART + LANES * r, *yCarry = scratch + SPLIT_Y_CARRY * PART + LANES * r;
+      REAL *xFirst = scratch + SPLIT_X_FIRST * PART + LANES * r;
+      REAL *yFirst = scratch + SPLIT_Y_FIRST * PART + LANES * r, *ySecond = scratch + SPLIT_Y_SECOND * PART + LANES * r;
+      __m512 x = (__m512)(r < E ? xlo[r] : xhi[r - E]), y = (__m512)(r < E ? ylo[r] : yhi[r - E]);
+      __m512 xLine = _mm512_permutex2var_ps(_mm512_loadu_ps(xCarry), rows->xIndex[r], x);
+      __m512 yLine = _mm512_permutex2var_ps(y, rows->yIndex[r], _mm512_loadu_ps(yCarry));
+      if (k0 == 0) {
+        long mr = rows->m[r];
+        FN(emit_line)(rows->xLines[r], xAt, mr, half + mr, xLine);
+        FN(emit_line)(rows->xLines[r], yAt + (rows->yLines[r] - rows->xLines[r]), half + 2 + mr, 2 * half + 2 + mr,
+                      yLine);
+      } else if (h == 0) {
+        if (mirrorsDue) {  // the previous tile's, above this tile's first mirror line
+          _mm512_stream_ps(rows->yLines[r] + yAt + 2 * LANES, _mm512_loadu_ps(yFirst));
+          _mm512_stream_ps(rows->yLines[r] + yAt + LANES, _mm512_loadu_ps(ySecond));
+        }
+        _mm512_storeu_ps(xFirst, xLine);
+        _mm512_storeu_ps(yFirst, yLine);
+      } else {
+        _mm512_stream_ps(rows->xLines[r] + xAt - LANES, _mm512_loadu_ps(xFirst));
+        _mm512_stream_ps(rows->xLines[r] + xAt, xLine);
+        _mm512_storeu_ps(ySecond, yLine);
+      }
+      _mm512_storeu_ps(xCarry, x);
+      _mm512_storeu_ps(yCarry, y);
+    }
+  }
+}
+
 /// Bins [0, M/2) and their mirrors (M/2, M] of every row from Z (bit-reversed); the middle
-/// bin is left to real_spectra_bins. carry: 2·LANES·LANES floats of scratch.
+/// bin is left to real_spectra_bins. scratch: SPLIT_SCRATCH_PARTS·LANES·LANES floats.
 __attribute__((target("arch=x86-64-v4"))) static void FN(real_spectra_permuted)(
-  const REAL *z, long half, const REAL *roots, REAL *carry, REAL *const *spectra, long rowCount) {
-  enum { E = LANES / 2 };
+  const REAL *z, long half, const REAL *roots, REAL *scratch, REAL *const *spectra, long rowCount) {
+  enum { PART = LANES * LANES };
+  _Static_assert(SPLIT_SCRATCH_PARTS * PART <= 2 * LANES * (2 * S4FFT_STAGE_BINS + LANES), "the stage holds the scratch");
   int bits = FN(log2_of)(half);
   long low[LANES];
   for (long i = 0; i < LANES; i++) low[i] = FN(reverse_bits)(i, bits);
-  // Per row: its first line boundary, m_r, and the permutes' index vectors: lane i takes
-  // element 16 − s + i of (previous chunk, current chunk), s = m_r (X) or e_r (mirrors).
-  REAL *lines[LANES];
-  long m[LANES];
-  __m512i xIndex[LANES], yIndex[LANES];
+  FN(split_rows) rows;
   const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   for (long r = 0; r < rowCount; r++) {
-    m[r] = (long)(((uintptr_t)spectra[r] / sizeof(REAL)) & (LANES - 1));
-    lines[r] = spectra[r] - m[r];
-    xIndex[r] = _mm512_add_epi32(iota, _mm512_set1_epi32((int)(LANES - m[r])));
-    yIndex[r] = _mm512_add_epi32(iota, _mm512_set1_epi32((int)(LANES - ((m[r] + 2) & (LANES - 1)))));
+    long m = (long)(((uintptr_t)spectra[r] / sizeof(REAL)) & (LANES - 1)), e = (m + 2) & (LANES - 1);
+    rows.m[r] = m;
+    rows.xLines[r] = spectra[r] - m;
+    rows.yLines[r] = rows.xLines[r] + (m - e + 2);  // m − e is −2, or 14 when m + 2 ≥ 16
+    rows.xIndex[r] = _mm512_add_epi32(iota, _mm512_set1_epi32((int)(LANES - m)));
+    rows.yIndex[r] = _mm512_add_epi32(iota, _mm512_set1_epi32((int)(LANES - e)));
   }
-  REAL *xCarry = carry, *yCarry = carry + LANES * LANES;
-  for (long k0 = 0; k0 < half / 2; k0 += LANES) {
-    long tile = FN(reverse_bits)(k0, bits), below = FN(reverse_bits)(half - k0 - LANES, bits);
-    long top = FN(reverse_bits)((half - k0) & (half - 1), bits);
-#pragma clang loop unroll(full)
-    for (int h = 0; h < 2; h++) {
-      VEC xlo[E], xhi[E], ylo[E], yhi[E];  // as in real_spectra_tiles
-#pragma clang loop unroll(full)
-      for (int e = 0; e < E; e++) {
-        int i = h * E + e;
-        const REAL *zp = z + (tile | low[i]) * ELEMENT;
-        const REAL *cp = z + (i == 0 ? top : below | low[LANES - i]) * ELEMENT;
-        REAL wr = roots[2 * (k0 + i)], wi = roots[2 * (k0 + i) + 1];
-        VEC xr, xi, yr, yi;
-        S4FFT_SPLIT(LOAD(zp), LOAD(zp + LANES), LOAD(cp), LOAD(cp + LANES), wr, wi, xr, xi, yr, yi);
-        xlo[e] = PAIRS_LO(xr, xi);
-        xhi[e] = PAIRS_HI(xr, xi);
-        ylo[E - 1 - e] = PAIRS_LO(yr, yi);
-        yhi[E - 1 - e] = PAIRS_HI(yr, yi);
-      }
-      FN(transpose_pairs)(xlo);
-      FN(transpose_pairs)(xhi);
-      FN(transpose_pairs)(ylo);
-      FN(transpose_pairs)(yhi);
-      // X chunk j covers floats [16j, 16j + 16) of the row, its line offset 16j; the mirror
-      // chunk covers floats from d = 2M − 2k0 − 14 − 16h, in line c = (d + m − e)/16, and
-      // completes line c + 1 with the chunk above it.
-      long j = k0 / E + h, d = 2 * half - 2 * k0 - 14 - LANES * h;
-#pragma clang loop unroll(full)
-      for (int r = 0; r < LANES; r++) {
-        if (r >= rowCount) break;
-        __m512 x = (__m512)(r < E ? xlo[r] : xhi[r - E]), y = (__m512)(r < E ? ylo[r] : yhi[r - E]);
-        long mr = m[r], c = (d + mr - ((mr + 2) & (LANES - 1))) / LANES;
-        FN(emit_line)(lines[r], LANES * j, mr, half + mr,
-                      _mm512_permutex2var_ps(_mm512_loadu_ps(xCarry + LANES * r), xIndex[r], x));
-        FN(emit_line)(lines[r], LANES * (c + 1), half + 2 + mr, 2 * half + 2 + mr,
-                      _mm512_permutex2var_ps(y, yIndex[r], _mm512_loadu_ps(yCarry + LANES * r)));
-        _mm512_storeu_ps(xCarry + LANES * r, x);
-        _mm512_storeu_ps(yCarry + LANES * r, y);
-      }
-    }
-  }
-  // The lines that hold only the last X chunk's upper part and the lowest mirror chunk's
-  // lower part (both end beside the middle bin).
+  long k0 = 0;
+  for (; k0 < half / 2; k0 += LANES)
+    FN(split_tile_permuted)(z, half, bits, low, roots, k0, &rows, scratch, rowCount, k0 > LANES);
   for (long r = 0; r < rowCount; r++) {
-    long mr = m[r], lowest = half + 2;
-    long c = (lowest + mr - ((mr + 2) & (LANES - 1))) / LANES;
-    FN(emit_line)(lines[r], half, mr, half + mr,
-                  _mm512_permutex2var_ps(_mm512_loadu_ps(xCarry + LANES * r), xIndex[r], _mm512_setzero_ps()));
-    FN(emit_line)(lines[r], LANES * c, half + 2 + mr, 2 * half + 2 + mr,
-                  _mm512_permutex2var_ps(_mm512_setzero_ps(), yIndex[r], _mm512_loadu_ps(yCarry + LANES * r)));
+    // The last tile's mirror lines (yAt of a tile at k0, the end), then the lines that hold
+    // only the last X chunk's upper part and the lowest mirror chunk's lower part (both end
+    // beside the middle bin).
+    long mr = rows.m[r], yAt = 2 * half - 2 * k0;
+    _mm512_stream_ps(rows.yLines[r] + yAt + 2 * LANES, _mm512_loadu_ps(scratch + SPLIT_Y_FIRST * PART + LANES * r));
+    _mm512_stream_ps(rows.yLines[r] + yAt + LANES, _mm512_loadu_ps(scratch + SPLIT_Y_SECOND * PART + LANES * r));
+    long c = (half + 2 + mr - ((mr + 2) & (LANES - 1))) / LANES;
+    __m512 xCarry = _mm512_loadu_ps(scratch + SPLIT_X_CARRY * PART + LANES * r);
+    __m512 yCarry = _mm512_loadu_ps(scratch + SPLIT_Y_CARRY * PART + LANES * r);
+    FN(emit_line)(rows.xLines[r], half, mr, half + mr,
+                  _mm512_permutex2var_ps(xCarry, rows.xIndex[r], _mm512_setzero_ps()));
+    FN(emit_line)(rows.xLines[r], LANES * c, half + 2 + mr, 2 * half + 2 + mr,
+                  _mm512_permutex2var_ps(_mm512_setzero_ps(), rows.yIndex[r], yCarry));
   }
 }
 
 /// rows[r][t] = blocked[t·LANES + r] for t < count (a multiple of LANES), r < rowCount, each
 /// line of a row formed by one permute of two consecutive transposed vectors and streamed out
-/// (the inverse's counterpart of the split above). carry: LANES·LANES floats of scratch.
-/// Against ordinary stores of the transposed vectors, which read every destination line in
-/// first: s4-bench fft, alternating builds, fft.inverse (256, 8192) 1.41–1.62 → 1.15–1.35 ms,
-/// (2048, 8192) 16.2–17.0 → 9.3–10.4 ms.
+/// (the inverse's counterpart of the split above). scratch: 3·LANES·LANES floats (the carry
+/// and two pending lines per row). Against ordinary stores of the transposed vectors, which
+/// read every destination line in first: s4-bench fft, alternating builds, fft.inverse (256,
+/// 8192) 1.41–1.62 → 1.15–1.35 ms, (2048, 8192) 16.2–17.0 → 9.3–10.4 ms.
+///
+/// The first and last line of a row may be partial (masked stores); the lines between leave
+/// in adjacent pairs, steps 2s − 1 and 2s (s ≥ 1), like the forward split's: rows < LANES/2
+/// at step 2s, the others one step later, so that each step streams LANES lines out. C
+/// harness, one thread, n = 8192: 41 µs per block of 16 rows one line at a time, 32 µs in
+/// pairs all at step 2s, 29.5 µs spread.
 __attribute__((target("arch=x86-64-v4"))) static void FN(scatter_rows_permuted)(
-  const REAL *blocked, long count, REAL *carry, REAL *const *rows, long rowCount) {
+  const REAL *blocked, long count, REAL *scratch, REAL *const *rows, long rowCount) {
+  enum { PART = LANES * LANES };
   REAL *lines[LANES];
   long m[LANES];
   __m512i index[LANES];
@@ -138,16 +202,34 @@ __attribute__((target("arch=x86-64-v4"))) static void FN(scatter_rows_permuted)(
     VEC v[LANES];
     for (int i = 0; i < LANES; i++) v[i] = LOAD(blocked + (t + i) * LANES);
     FN(transpose)(v);
+    long step = t / LANES;
+    int edge = t == 0 || t + LANES == count, even = (step & 1) == 0;
     for (int r = 0; r < LANES; r++) {
       if (r >= rowCount) break;
-      FN(emit_line)(lines[r], t, m[r], count + m[r],
-                    _mm512_permutex2var_ps(_mm512_loadu_ps(carry + LANES * r), index[r], (__m512)v[r]));
-      _mm512_storeu_ps(carry + LANES * r, (__m512)v[r]);
+      REAL *carry = scratch + LANES * r, *odd = scratch + PART + LANES * r, *held = scratch + 2 * PART + LANES * r;
+      __m512 line = _mm512_permutex2var_ps(_mm512_loadu_ps(carry), index[r], (__m512)v[r]);
+      int late = r >= LANES / 2;
+      if (!even && step > 1 && late) {  // the pair of steps t − 2, t − 1
+        _mm512_stream_ps(lines[r] + t - 2 * LANES, _mm512_loadu_ps(odd));
+        _mm512_stream_ps(lines[r] + t - LANES, _mm512_loadu_ps(held));
+      }
+      if (edge) {
+        if (t > 0 && even) _mm512_stream_ps(lines[r] + t - LANES, _mm512_loadu_ps(odd));
+        FN(emit_line)(lines[r], t, m[r], count + m[r], line);
+      } else if (!even) {
+        _mm512_storeu_ps(odd, line);
+      } else if (late) {
+        _mm512_storeu_ps(held, line);
+      } else {
+        _mm512_stream_ps(lines[r] + t - LANES, _mm512_loadu_ps(odd));
+        _mm512_stream_ps(lines[r] + t, line);
+      }
+      _mm512_storeu_ps(carry, (__m512)v[r]);
     }
   }
   for (long r = 0; r < rowCount; r++)
     FN(emit_line)(lines[r], count, m[r], count + m[r],
-                  _mm512_permutex2var_ps(_mm512_loadu_ps(carry + LANES * r), index[r], _mm512_setzero_ps()));
+                  _mm512_permutex2var_ps(_mm512_loadu_ps(scratch + LANES * r), index[r], _mm512_setzero_ps()));
 }
 
 #undef S4FFT_PERMUTED

@@ -200,6 +200,36 @@ import _TestSupport
     }
   }
 
+  /// The 16-lane forward split writes whole lines (in pairs) and masks the lines where a
+  /// row's spectrum begins and ends: for spectra that start at every complex offset within a
+  /// line, and a partial block, the bins equal those of the staged split bit for bit and the
+  /// floats on either side of the output stay untouched.
+  @Test func permutedForwardLeavesTheFloatsAroundTheSpectraAlone() {
+    let (rows, length) = (17, 8192)
+    let bins = length / 2 + 1
+    let signals = Self.randomSignals(Float.self, shape: [rows, length], seed: 29).scalars
+    let permuted = RealFFT<Float>(length: length, lanes: 16, permutedLines: true).plan
+    let staged = RealFFT<Float>(length: length, lanes: 16, permutedLines: false).plan
+    let guardValue = Complex<Float>(-7.25, 3.5)
+    let count = rows * bins + 32
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: 2 * count * 8, alignment: 64)
+    defer { buffer.deallocate() }
+    let first = buffer.bindMemory(to: Complex<Float>.self, capacity: 2 * count)
+    let second = first + count
+    for offset in 0..<8 {
+      first.initialize(repeating: guardValue, count: count)
+      second.initialize(repeating: guardValue, count: count)
+      signals.withUnsafeBufferPointer {
+        permuted.forward(rows: rows, signals: $0.baseAddress!, spectra: first + 8 + offset)
+        staged.forward(rows: rows, signals: $0.baseAddress!, spectra: second + 8 + offset)
+      }
+      let differing = (0..<count).count { first[$0] != second[$0] }
+      #expect(differing == 0, "spectrum offset \(offset)")
+      let outside = Array(0..<(8 + offset)) + Array((8 + offset + rows * bins)..<count)
+      #expect(outside.allSatisfy { first[$0] == guardValue }, "spectrum offset \(offset)")
+    }
+  }
+
   @Test(arguments: [[9, 64], [8, 4096], [3, 7, 4096]])
   func batchesOfAnyShapeMatchRowByRowTransformsInDouble(shape: [Int]) {
     batchMatchesRowByRowTransforms(
