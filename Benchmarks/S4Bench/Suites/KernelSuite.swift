@@ -71,6 +71,30 @@ enum KernelSuite {
       "floor: H·(L/2)·(N/2)·4 complex multiply-divides per kernel; the fraction counts 6 flops each against 230 GFLOP/s (SGEMM on this machine)."
     )
     measureSteps(&context, channels: channels, stateSize: stateSize)
+    measureSetup(&context, channels: channels, stateSize: stateSize, lengths: context.quick ? [1024] : [1024, 4096])
+  }
+
+  /// What building an S4 layer's parameters (C̃ from the initial C) and its step (C from C̃)
+  /// costs: both go through Ā^L of every channel.
+  static func measureSetup(_ context: inout BenchmarkContext, channels: Int, stateSize: Int, lengths: [Int]) {
+    for length in lengths {
+      let configuration = SSMConfiguration(channels: channels, stateSize: stateSize, kernelLength: length)
+      let params: [(String, ParameterValue)] = [
+        ("channels", .int(channels)), ("state_size", .int(stateSize)), ("length", .int(length)),
+      ]
+      var generator = SeededGenerator(seed: 3)
+      guard let parameters = try? SSMParameters<Float>(configuration: configuration, generator: &generator)
+      else { preconditionFailure("kernel suite: initialisation failed") }
+      var failures = 0
+      context.measure("kernel.s4.parameters_init", params: params, minimumSeconds: 0.5, minimumRepetitions: 3) {
+        var generator = SeededGenerator(seed: 3)
+        if (try? SSMParameters<Float>(configuration: configuration, generator: &generator)) == nil { failures += 1 }
+      }
+      context.measure("kernel.s4.step_setup", params: params, minimumSeconds: 0.5, minimumRepetitions: 3) {
+        if (try? SSMRecurrence(parameters: parameters, kernelLength: length)) == nil { failures += 1 }
+      }
+      precondition(failures == 0, "kernel suite: \(failures) setups failed")
+    }
   }
 
   /// One recurrent step at batch 1 (generation), S4 (Woodbury step) and S4D (diagonal step).

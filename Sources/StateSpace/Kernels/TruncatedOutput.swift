@@ -13,7 +13,11 @@ import RealModule
 /// with its conjugate, so on the stored half the map is only real-linear. Here it is built
 /// densely, once per channel, in Float64:
 /// A_full = diag(Λ, Λ̄) − Σ_r p_r·p_rᴴ with p_r = (P_r, P̄_r), Ā = (I − Δ/2·A)⁻¹(I + Δ/2·A),
-/// and Ā^L by repeated squaring.
+/// and Ā^L by repeated squaring. Ā has the block form [[M, N], [N̄, M̄]], which every product
+/// of such matrices keeps, and in the real coordinates (u, v) of x = u + i·v it is the real
+/// matrix R = [[Re M + Re N, Im N − Im M], [Im M + Im N, Re M − Re N]] (R = T⁻¹·Ā·T with
+/// (x, x̄) = T·(u, v)): the squarings run on R, real products of the same size, a quarter of
+/// the arithmetic of complex ones.
 extension SSMComplexValues {
   /// Ā^L of one channel on the augmented state, (N, N).
   func discreteTransitionPower(ofChannel channel: Int, length: Int) throws -> Tensor<Complex<Double>> {
@@ -25,28 +29,71 @@ extension SSMComplexValues {
     func augmented(_ values: [Complex<Double>], _ m: Int) -> Complex<Double> {
       m < half ? values[m] : values[m - half].conjugate
     }
-    var backward = Tensor<Complex<Double>>(shape: [n, n], repeating: .zero)  // I − Δ/2·A
-    var forward = Tensor<Complex<Double>>(shape: [n, n], repeating: .zero)  // I + Δ/2·A
+    let lambdas = (0..<n).map { augmented(lambda, $0) }
+    let lowRankColumns = lowRankRows.map { p in (0..<n).map { augmented(p, $0) } }
+    // A[i, j] = diag(Λ, Λ̄) − Σ_r p_r·p_rᴴ, row-major.
+    var matrix = [Complex<Double>](repeating: .zero, count: n * n)
     for i in 0..<n {
-      for j in 0..<n {
-        var a = i == j ? augmented(lambda, i) : .zero
-        for p in lowRankRows { a -= augmented(p, i) * augmented(p, j).conjugate }
-        let identity: Complex<Double> = i == j ? .one : .zero
-        backward[i, j] = identity - Complex(delta / 2) * a
-        forward[i, j] = identity + Complex(delta / 2) * a
+      matrix[i * n + i] = lambdas[i]
+      for p in lowRankColumns {
+        for j in 0..<n { matrix[i * n + j] -= p[i] * p[j].conjugate }
       }
     }
+    let halfStep = Complex(delta / 2)
+    let backward = Tensor<Complex<Double>>(shape: [n, n]) {  // I − Δ/2·A
+      ($0 / n == $0 % n ? .one : .zero) - halfStep * matrix[$0]
+    }
+    let forward = Tensor<Complex<Double>>(shape: [n, n]) {  // I + Δ/2·A
+      ($0 / n == $0 % n ? .one : .zero) + halfStep * matrix[$0]
+    }
     let discrete = try backward.solve(forward)
-    return Self.power(discrete, length)
+    return Self.augmentedForm(Self.power(Self.realForm(discrete), length))
+  }
+
+  /// R = T⁻¹·Ā·T of an augmented matrix Ā = [[M, N], [N̄, M̄]] (N×N, N = 2·half).
+  private static func realForm(_ augmented: Tensor<Complex<Double>>) -> Tensor<Double> {
+    let (n, values) = (augmented.shape[0], augmented.scalars)
+    let half = n / 2
+    return Tensor(shape: [n, n]) { index in
+      let (i, j) = (index / n, index % n)
+      let (row, column) = (i % half, j % half)
+      let m = values[row * n + column], nn = values[row * n + half + column]
+      switch (i < half, j < half) {
+      case (true, true): return m.real + nn.real
+      case (true, false): return nn.imaginary - m.imaginary
+      case (false, true): return m.imaginary + nn.imaginary
+      case (false, false): return m.real - nn.real
+      }
+    }
+  }
+
+  /// Ā = T·R·T⁻¹ from the real form [[a, b], [c, d]]: M = ((a + d) + i·(c − b))/2,
+  /// N = ((a − d) + i·(c + b))/2.
+  private static func augmentedForm(_ real: Tensor<Double>) -> Tensor<Complex<Double>> {
+    let (n, values) = (real.shape[0], real.scalars)
+    let half = n / 2
+    return Tensor(shape: [n, n]) { index in
+      let (i, j) = (index / n, index % n)
+      let (row, column) = (i % half, j % half)
+      let (a, b) = (values[row * n + column], values[row * n + half + column])
+      let (c, d) = (values[(half + row) * n + column], values[(half + row) * n + half + column])
+      let m = Complex((a + d) / 2, (c - b) / 2), nn = Complex((a - d) / 2, (c + b) / 2)
+      switch (i < half, j < half) {
+      case (true, true): return m
+      case (true, false): return nn
+      case (false, true): return nn.conjugate
+      case (false, false): return m.conjugate
+      }
+    }
   }
 
   /// C̃ = (I − Ā^L)ᵀ·C for every (output channel, channel), (c, H, N/2).
   func truncatedOutput(kernelLength: Int) throws -> [Complex<Double>] {
     try mapOutputRows(kernelLength: kernelLength) { power, row in
-      let n = 2 * half
-      return (0..<half).map { m in
+      let (n, entries) = (power.shape[0], power.scalars)
+      return (0..<(n / 2)).map { m in
         var sum = row[m]
-        for j in 0..<n { sum -= power[j, m] * row[j] }
+        for j in 0..<n { sum -= entries[j * n + m] * row[j] }
         return sum
       }
     }
@@ -58,41 +105,57 @@ extension SSMComplexValues {
   ///   eigenvalue 1 (an undamped mode that is periodic with period L).
   func untruncatedOutput(kernelLength: Int) throws -> [Complex<Double>] {
     try mapOutputRows(kernelLength: kernelLength) { power, row in
-      let n = 2 * half
+      let (n, entries) = (power.shape[0], power.scalars)
       let system = Tensor<Complex<Double>>(shape: [n, n]) { index in
         let (i, j) = (index / n, index % n)
-        return (i == j ? .one : .zero) - power[j, i]
+        return (i == j ? .one : .zero) - entries[j * n + i]
       }
       let solution = try system.solve(Tensor(shape: [n], scalars: row))
-      return Array(solution.scalars[0..<half])
+      return Array(solution.scalars[0..<(n / 2)])
     }
   }
 
   /// Applies `transform` to the augmented output row (C, C̄) of every (output channel,
-  /// channel) with that channel's Ā^L, and keeps the first N/2 entries it returns.
+  /// channel) with that channel's Ā^L, and keeps the first N/2 entries it returns. The
+  /// channels run in parallel, with OpenBLAS held to one thread: its products are 64×64 at
+  /// the default N, too small to share.
   private func mapOutputRows(
     kernelLength: Int,
-    _ transform: (Tensor<Complex<Double>>, [Complex<Double>]) throws -> [Complex<Double>]
+    _ transform: @escaping (Tensor<Complex<Double>>, [Complex<Double>]) throws -> [Complex<Double>]
   ) throws -> [Complex<Double>] {
     var result = [Complex<Double>](repeating: .zero, count: output.count)
-    for channel in 0..<channels {
-      let power = try discreteTransitionPower(ofChannel: channel, length: kernelLength)
-      for c in 0..<outputChannels {
-        let row = Array(self.output(c, ofChannel: channel))
-        let converted = try transform(power, row + row.map(\.conjugate))
-        let start = (c * channels + channel) * half
-        result.replaceSubrange(start..<(start + half), with: converted)
+    var failures = [(any Error)?](repeating: nil, count: channels)
+    result.withUnsafeMutableBufferPointer { result in
+      failures.withUnsafeMutableBufferPointer { failures in
+        let shared = UncheckedSendable((result, failures))
+        OpenBLAS.withSingleThread {
+          Parallel.forEachClaimed(of: channels) { claimed in
+            let (result, failures) = shared.value
+            for channel in claimed {
+              do {
+                let power = try discreteTransitionPower(ofChannel: channel, length: kernelLength)
+                for c in 0..<outputChannels {
+                  let row = Array(self.output(c, ofChannel: channel))
+                  let converted = try transform(power, row + row.map(\.conjugate))
+                  let start = (c * channels + channel) * half
+                  for m in 0..<half { result[start + m] = converted[m] }
+                }
+              } catch {
+                failures[channel] = error
+              }
+            }
+          }
+        }
       }
     }
+    if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
     return result
   }
 
-  /// M^k by binary exponentiation (zgemm).
-  private static func power(_ matrix: Tensor<Complex<Double>>, _ exponent: Int) -> Tensor<
-    Complex<Double>
-  > {
+  /// M^k by binary exponentiation (dgemm).
+  private static func power(_ matrix: Tensor<Double>, _ exponent: Int) -> Tensor<Double> {
     let n = matrix.shape[0]
-    var result: Tensor<Complex<Double>>? = nil
+    var result: Tensor<Double>? = nil
     var base = matrix
     var k = exponent
     while k > 0 {
@@ -100,6 +163,6 @@ extension SSMComplexValues {
       k >>= 1
       if k > 0 { base = base.matmul(base) }
     }
-    return result ?? Tensor(shape: [n, n]) { $0 / n == $0 % n ? .one : .zero }
+    return result ?? Tensor(shape: [n, n]) { $0 / n == $0 % n ? 1 : 0 }
   }
 }
