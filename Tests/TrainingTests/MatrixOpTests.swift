@@ -74,13 +74,16 @@ struct MatrixOpTests {
     #expect(error < 1e-6, "relative error \(error)")
   }
 
-  @Test func linearEqualsProductPlusBias() {
-    let inputs = randomTensors([[2, 3, 4], [4, 5], [5]], seed: 4)
+  /// Several rows (one GEMM) and a single row (a matrix–vector product), with and without a
+  /// bias, against the naive product.
+  @Test(arguments: [[2, 3, 4], [1, 4], [4]])
+  func linearEqualsProductPlusBias(inputShape: [Int]) {
+    let inputs = randomTensors([inputShape, [4, 5], [5]], seed: 4)
     let fused = inputs[0].linear(weight: inputs[1], bias: inputs[2])
-    let rows = inputs[0].reshaped(to: [6, 4])
-    let product = naiveMatmul(rows.scalars, inputs[1].scalars, m: 6, k: 4, n: 5)
+    let rowCount = inputs[0].scalarCount / 4
+    let product = naiveMatmul(inputs[0].scalars, inputs[1].scalars, m: rowCount, k: 4, n: 5)
     let expected = product.indices.map { product[$0] + inputs[2].scalars[$0 % 5] }
-    #expect(fused.shape == [2, 3, 5])
+    #expect(fused.shape == Array(inputShape.dropLast()) + [5])
     #expect(maxAbsoluteError(fused.scalars, expected) < 1e-12)
     let withoutBias = inputs[0].linear(weight: inputs[1])
     #expect(maxAbsoluteError(withoutBias.scalars, product) < 1e-12)

@@ -113,7 +113,8 @@ extension AttentionBlock {
   }
 }
 
-/// `output ← input·W + b` for `rows` rows of a linear map's input, straight into `output`.
+/// `output ← input·W + b` for `rows` rows of a linear map's input, straight into `output`
+/// (a matrix–vector product for one row).
 @specialized(where Scalar == Float)
 @specialized(where Scalar == Double)
 func affine<Scalar: DifferentiableScalar>(
@@ -127,6 +128,12 @@ func affine<Scalar: DifferentiableScalar>(
     }
   }
   projection.weight.value.withUnsafeBufferPointer { weight in
+    if rows == 1 {  // a matrix–vector product: OpenBLAS's GEMM would pack all of W for one row
+      Scalar.gemv(
+        .transpose, m: fanIn, n: fanOut, alpha: 1, a: weight.baseAddress!, lda: fanOut, x: input, incx: 1,
+        beta: projection.bias == nil ? 0 : 1, y: output, incy: 1)
+      return
+    }
     Scalar.gemm(
       .none, .none, m: rows, n: fanOut, k: fanIn, alpha: 1, a: input, lda: fanIn,
       b: weight.baseAddress!, ldb: fanOut, beta: projection.bias == nil ? 0 : 1, c: output,

@@ -77,7 +77,8 @@ extension Variable {
   }
 
   /// The affine map `x·W + b` over the last axis, as one GEMM onto rows pre-filled with the
-  /// bias: (…, in) → (…, out).
+  /// bias: (…, in) → (…, out). A single row (a generation step at batch 1) takes a
+  /// matrix–vector product instead: OpenBLAS's GEMM would pack all of W for it.
   ///
   /// Pullback, with x and G folded to rows: ∂x = G·Wᵀ, ∂W = xᵀ·G, ∂b = Σ_rows G.
   ///
@@ -109,7 +110,8 @@ extension Variable {
 
 extension Tensor where Scalar: DifferentiableScalar {
   /// The affine map `x·W + b` over the last axis, as one GEMM onto rows pre-filled with the
-  /// bias: (…, in) → (…, out).
+  /// bias: (…, in) → (…, out). A single row (a generation step at batch 1) takes a
+  /// matrix–vector product instead: OpenBLAS's GEMM would pack all of W for it.
   ///
   /// - Parameters:
   ///   - weight: W, shape (in, out).
@@ -141,6 +143,12 @@ extension Tensor where Scalar: DifferentiableScalar {
       guard fanIn > 0 else { return }
       withUnsafeBufferPointer { x in
         weight.withUnsafeBufferPointer { w in
+          if rows == 1 {
+            Scalar.gemv(
+              .transpose, m: fanIn, n: fanOut, alpha: 1, a: w.baseAddress!, lda: fanOut, x: x.baseAddress!, incx: 1,
+              beta: bias == nil ? 0 : 1, y: c, incy: 1)
+            return
+          }
           Scalar.gemm(
             .none, .none, m: rows, n: fanOut, k: fanIn, alpha: 1, a: x.baseAddress!, lda: fanIn,
             b: w.baseAddress!, ldb: fanOut, beta: bias == nil ? 0 : 1, c: c, ldc: fanOut)
