@@ -63,10 +63,12 @@ struct AttentionBlockTests {
     #expect(relativeError(steps.scalars, reference: whole.scalars) <= 1e-4)
   }
 
-  @Test func float64StepsEqualTheWholeSequence() {
+  /// Batch 3 and batch 1 (whose projections are matrix–vector products).
+  @Test(arguments: [3, 1])
+  func float64StepsEqualTheWholeSequence(batch: Int) {
     let block = Self.block(
       Double.self, width: 12, options: AttentionOptions(heads: 3, queryTileSize: 5))
-    let input = Self.input(batch: 3, length: 23, width: 12, seed: 3)
+    let input = Self.input(batch: batch, length: 23, width: 12, seed: 3)
     let steps = Self.stepped(block, input, capacity: 4)
     #expect(relativeError(steps.scalars, reference: block(input).scalars) < 1e-13)
   }

@@ -73,12 +73,14 @@ struct SequenceModelTests {
     #expect(zip(model.parameters, other.parameters).contains { $0.value != $1.value })
   }
 
-  @Test("the whole sequence equals the step-by-step logits (Float32, L = 256)")
-  func wholeSequenceEqualsSteps() {
+  @Test(
+    "the whole sequence equals the step-by-step logits (Float32, L = 256; batch 1 decodes by matrix–vector products)",
+    arguments: [2, 1])
+  func wholeSequenceEqualsSteps(batch: Int) {
     let model = Self.model(Float.self, Self.configuration(maximumLength: 256))
-    let tokens = Self.tokens(batch: 2, length: 256, seed: 3)
+    let tokens = Self.tokens(batch: batch, length: 256, seed: 3)
     let whole = model(tokens: tokens, on: Tape.inference()).value
-    #expect(whole.shape == [2, 256, Self.vocabulary])
+    #expect(whole.shape == [batch, 256, Self.vocabulary])
     let error = relativeError(whole.scalars, reference: Self.stepped(model, tokens))
     #expect(error <= 1e-4, "relative error \(error)")
   }
