@@ -10,11 +10,7 @@
 
 #include "VectorMath.h"
 
-#if defined(__x86_64__) && defined(__linux__)
-#define S4ATTN_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define S4ATTN_CLONES
-#endif
+#include "CloneTargets.h"
 
 typedef float s4attn_vector __attribute__((vector_size(16 * sizeof(float))));
 typedef float s4attn_unaligned
@@ -37,7 +33,7 @@ static inline __attribute__((always_inline)) float s4attn_maximum(const float *r
 // Stable softmax: subtracting the maximum keeps every exponent ≤ 0, so nothing overflows and
 // the largest term is exactly 1. Masked entries are written as 0 so that the P·V product
 // that follows may run over the tile's whole key range.
-S4ATTN_CLONES float s4attn_softmax_row_f32(float *row, long visible, long count, float *maximum) {
+S4_CLONES float s4attn_softmax_row_f32(float *row, long visible, long count, float *maximum) {
   const float shift = s4attn_maximum(row, visible);
   float sum = 0;
 #pragma clang loop vectorize(enable) interleave_count(2)
@@ -53,9 +49,9 @@ S4ATTN_CLONES float s4attn_softmax_row_f32(float *row, long visible, long count,
 
 // dsⱼ = pⱼ·(mⱼ·dP̃ⱼ − D): the softmax Jacobian diag(p) − p·pᵀ applied to the gradient of the
 // dropped weights, with pᵀ·(m∘dP̃) = rowsum(dO∘O) = D (FlashAttention-2, Dao 2023, §3.1).
-S4ATTN_CLONES void s4attn_score_gradient_row_f32(float *weights, float *gradients,
-                                                 const float *mask, long visible, long count,
-                                                 float logSumExp, float outputDotGradient) {
+S4_CLONES void s4attn_score_gradient_row_f32(float *weights, float *gradients,
+                                             const float *mask, long visible, long count,
+                                             float logSumExp, float outputDotGradient) {
   if (mask) {
 #pragma clang loop vectorize(enable) interleave_count(2)
     for (long j = 0; j < visible; j++) {

@@ -45,8 +45,8 @@ S4KERNEL_INLINE void KERNEL_FN(sums_group)(
   }
 }
 
-S4KERNEL_CLONES void KERNEL_FN(s4cauchy_sums)(const REAL *nodes, long paddedCount, const REAL *constants,
-                                              long half, long sumCount, REAL *planes) {
+S4_CLONES void KERNEL_FN(s4cauchy_sums)(const REAL *nodes, long paddedCount, const REAL *constants,
+                                        long half, long sumCount, REAL *planes) {
   long first = 0;
   for (; first + 4 <= sumCount; first += 4)
     KERNEL_FN(sums_group)(1, nodes, paddedCount, constants, half, sumCount, first, first + 1,
@@ -67,9 +67,9 @@ S4KERNEL_CLONES void KERNEL_FN(s4cauchy_sums)(const REAL *nodes, long paddedCoun
     lanesTotal;                                                \
   })
 
-S4KERNEL_CLONES void KERNEL_FN(s4cauchy_adjoint)(const REAL *nodes, long paddedCount,
-                                                 const REAL *sumGradients, const REAL *constants,
-                                                 long half, long sumCount, double *totals) {
+S4_CLONES void KERNEL_FN(s4cauchy_adjoint)(const REAL *nodes, long paddedCount,
+                                           const REAL *sumGradients, const REAL *constants,
+                                           long half, long sumCount, double *totals) {
   enum { BLOCK = S4CAUCHY_ADJOINT_BLOCK };
   // Per node of the block: x + i·y = 1/E and x² − y² + i·2xy = 1/E².
   REAL terms[4 * BLOCK] __attribute__((aligned(64)));

@@ -2,11 +2,7 @@
 // ElementwiseLoops.h.
 #include "ElementwiseKernels.h"
 
-#if defined(__x86_64__) && defined(__linux__)
-#define S4EW_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define S4EW_CLONES
-#endif
+#include "CloneTargets.h"
 #define S4EW_PASTE2(name, suffix) name##_##suffix
 #define S4EW_PASTE(name, suffix) S4EW_PASTE2(name, suffix)
 #define EW(name) S4EW_PASTE(name, SUFFIX)

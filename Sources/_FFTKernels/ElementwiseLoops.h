@@ -52,28 +52,28 @@ S4EW_INLINE REAL EW(logistic)(REAL x) {
   return x < 0 ? e * s : s;
 }
 
-S4EW_CLONES void EW(s4ew_sigmoid)(const REAL *x, long count, REAL *y) {
+S4_CLONES void EW(s4ew_sigmoid)(const REAL *x, long count, REAL *y) {
 S4EW_VECTORIZE
   for (long i = 0; i < count; i++) y[i] = EW(logistic)(x[i]);
 }
 
-S4EW_CLONES void EW(s4ew_tanh)(const REAL *x, long count, REAL *y) {
+S4_CLONES void EW(s4ew_tanh)(const REAL *x, long count, REAL *y) {
 S4EW_VECTORIZE
   for (long i = 0; i < count; i++) y[i] = S4EW_TANH(x[i]);
 }
 
-S4EW_CLONES void EW(s4ew_gelu)(const REAL *x, long count, REAL *y) {
+S4_CLONES void EW(s4ew_gelu)(const REAL *x, long count, REAL *y) {
 S4EW_VECTORIZE
   for (long i = 0; i < count; i++) y[i] = EW(gelu)(x[i], 0);
 }
 
-S4EW_CLONES void EW(s4ew_gelu_tanh)(const REAL *x, long count, REAL *y) {
+S4_CLONES void EW(s4ew_gelu_tanh)(const REAL *x, long count, REAL *y) {
 S4EW_VECTORIZE
   for (long i = 0; i < count; i++) y[i] = EW(gelu)(x[i], 1);
 }
 
-S4EW_CLONES void EW(s4ew_skip_gelu)(REAL *v, const REAL *u, const REAL *d, long rows, long width, int tanh_form,
-                                      REAL *z) {
+S4_CLONES void EW(s4ew_skip_gelu)(REAL *v, const REAL *u, const REAL *d, long rows, long width, int tanh_form,
+                                    REAL *z) {
   for (long r = 0; r < rows; r++) {
     REAL *vr = v + r * width, *zr = z + r * width;
     const REAL *ur = u + r * width;
@@ -86,12 +86,12 @@ S4EW_VECTORIZE
   }
 }
 
-S4EW_CLONES void EW(s4ew_gelu_backward)(const REAL *g, const REAL *x, long count, int tanh_form, REAL *dx) {
+S4_CLONES void EW(s4ew_gelu_backward)(const REAL *g, const REAL *x, long count, int tanh_form, REAL *dx) {
 S4EW_VECTORIZE
   for (long i = 0; i < count; i++) dx[i] = g[i] * EW(gelu_derivative)(x[i], tanh_form);
 }
 
-S4EW_CLONES void EW(s4ew_glu)(const REAL *x, long rows, long half, REAL *y) {
+S4_CLONES void EW(s4ew_glu)(const REAL *x, long rows, long half, REAL *y) {
   for (long r = 0; r < rows; r++) {
     const REAL *a = x + 2 * r * half, *b = a + half;
     REAL *out = y + r * half;
@@ -100,7 +100,7 @@ S4EW_VECTORIZE
   }
 }
 
-S4EW_CLONES void EW(s4ew_glu_backward)(const REAL *x, const REAL *g, long rows, long half, REAL *dx) {
+S4_CLONES void EW(s4ew_glu_backward)(const REAL *x, const REAL *g, long rows, long half, REAL *dx) {
   for (long r = 0; r < rows; r++) {
     const REAL *a = x + 2 * r * half, *b = a + half, *up = g + r * half;
     REAL *da = dx + 2 * r * half, *db = da + half;

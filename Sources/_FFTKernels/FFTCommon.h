@@ -5,10 +5,10 @@
 // 0…LANES/2−1, resp. the upper half, of a and b alternately), PAIR_LO/HI (the same for pairs
 // of lanes) and EVEN/ODD (the even, resp. odd, lanes of a followed by those of b).
 //
-// Every exported function is compiled for each target of S4FFT_CLONE_TARGETS (by default
-// x86-64-v4 = AVX-512, v3 = AVX2 and baseline) and the dynamic loader binds the best one for
-// the running CPU (an ifunc), so a default SwiftPM build runs the AVX-512 code on a machine
-// that has it.
+// Every exported function is compiled for each target of S4_CLONES (CloneTargets.h: AVX-512,
+// AVX2 and baseline), or of S4FFT_CLONE_TARGETS where the including file narrows the list,
+// and the dynamic loader binds the best one for the running CPU (an ifunc), so a default
+// SwiftPM build runs the AVX-512 code on a machine that has it.
 #include <stddef.h>
 #include <string.h>
 
@@ -16,13 +16,11 @@
 #define VECTOR_BYTES 64
 #endif
 
-#ifndef S4FFT_CLONE_TARGETS
-#define S4FFT_CLONE_TARGETS "arch=x86-64-v4", "arch=x86-64-v3", "default"
-#endif
-#if defined(__x86_64__) && defined(__linux__)
+#include "CloneTargets.h"
+#if defined(S4FFT_CLONE_TARGETS) && defined(__x86_64__) && defined(__linux__)
 #define S4FFT_CLONES __attribute__((target_clones(S4FFT_CLONE_TARGETS)))
 #else
-#define S4FFT_CLONES
+#define S4FFT_CLONES S4_CLONES
 #endif
 #define S4FFT_INLINE static inline __attribute__((always_inline))
 

@@ -78,10 +78,10 @@ S4RNN_INLINE void RN(s4rnn_gru_rows_backward)(long b0, long rows, long t, long j
   }
 }
 
-S4RNN_CLONES void RN(s4rnn_gru_forward)(long batch, long hidden, long length, long begin,
-                                        long end, const REAL *weight, const REAL *packed,
-                                        const REAL *recurrentBias, const REAL *initialHidden,
-                                        REAL *gates, REAL *recurrentNew, REAL *output) {
+S4_CLONES void RN(s4rnn_gru_forward)(long batch, long hidden, long length, long begin,
+                                     long end, const REAL *weight, const REAL *packed,
+                                     const REAL *recurrentBias, const REAL *initialHidden,
+                                     REAL *gates, REAL *recurrentNew, REAL *output) {
   const long width = 3 * hidden;
   const int wide = s4rnn_wide_panels();
   // m of one panel when the caller keeps no trace of it.
@@ -125,12 +125,12 @@ S4RNN_CLONES void RN(s4rnn_gru_forward)(long batch, long hidden, long length, lo
   }
 }
 
-S4RNN_CLONES void RN(s4rnn_gru_backward)(long batch, long hidden, long length, long begin,
-                                         long end, const REAL *packedTransposed,
-                                         const REAL *gates, const REAL *recurrentNew,
-                                         const REAL *output, const REAL *outputGradient,
-                                         REAL *inputGradient, REAL *recurrentGradient,
-                                         REAL *hiddenGradient) {
+S4_CLONES void RN(s4rnn_gru_backward)(long batch, long hidden, long length, long begin,
+                                      long end, const REAL *packedTransposed,
+                                      const REAL *gates, const REAL *recurrentNew,
+                                      const REAL *output, const REAL *outputGradient,
+                                      REAL *inputGradient, REAL *recurrentGradient,
+                                      REAL *hiddenGradient) {
   const long width = 3 * hidden;
   const int wide = s4rnn_wide_panels();
   if (end == length) {

@@ -7,11 +7,7 @@
 
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__linux__)
-#define S4KERNEL_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define S4KERNEL_CLONES
-#endif
+#include "CloneTargets.h"
 #define S4KERNEL_INLINE static inline __attribute__((always_inline))
 #define S4KERNEL_PASTE2(name, suffix) name##_##suffix
 #define S4KERNEL_PASTE(name, suffix) S4KERNEL_PASTE2(name, suffix)

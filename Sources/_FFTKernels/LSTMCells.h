@@ -86,10 +86,10 @@ S4RNN_INLINE void RN(s4rnn_lstm_rows_backward)(long b0, long rows, long t, long 
   }
 }
 
-S4RNN_CLONES void RN(s4rnn_lstm_forward)(long batch, long hidden, long length, long begin,
-                                         long end, const REAL *weight, const REAL *packed,
-                                         const REAL *initialHidden, REAL *cellState, REAL *gates,
-                                         REAL *cells, REAL *cellTanh, REAL *output) {
+S4_CLONES void RN(s4rnn_lstm_forward)(long batch, long hidden, long length, long begin,
+                                      long end, const REAL *weight, const REAL *packed,
+                                      const REAL *initialHidden, REAL *cellState, REAL *gates,
+                                      REAL *cells, REAL *cellTanh, REAL *output) {
   const long width = 4 * hidden;
   const int wide = s4rnn_wide_panels();
   for (long b0 = 0; b0 < batch; b0 += GROUP_ROWS) {
@@ -128,12 +128,12 @@ S4RNN_CLONES void RN(s4rnn_lstm_forward)(long batch, long hidden, long length, l
   }
 }
 
-S4RNN_CLONES void RN(s4rnn_lstm_backward)(long batch, long hidden, long length, long begin,
-                                          long end, const REAL *packedTransposed,
-                                          const REAL *gates, const REAL *cells,
-                                          const REAL *cellTanh, const REAL *outputGradient,
-                                          REAL *gateGradient, REAL *hiddenGradient,
-                                          REAL *cellGradient) {
+S4_CLONES void RN(s4rnn_lstm_backward)(long batch, long hidden, long length, long begin,
+                                       long end, const REAL *packedTransposed,
+                                       const REAL *gates, const REAL *cells,
+                                       const REAL *cellTanh, const REAL *outputGradient,
+                                       REAL *gateGradient, REAL *hiddenGradient,
+                                       REAL *cellGradient) {
   const long width = 4 * hidden;
   const int wide = s4rnn_wide_panels();
   if (end == length) {

@@ -8,14 +8,10 @@
 
 #include "VectorMath.h"
 
-#if defined(__x86_64__) && defined(__linux__)
-#define S4NORM_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define S4NORM_CLONES
-#endif
+#include "CloneTargets.h"
 
-S4NORM_CLONES void s4norm_softmax_rows_f32(const float *x, long rows, long n, int logarithm,
-                                           float *y) {
+S4_CLONES void s4norm_softmax_rows_f32(const float *x, long rows, long n, int logarithm,
+                                       float *y) {
   for (long row = 0; row < rows; row++) {
     const float *restrict line = x + row * n;
     float *restrict out = y + row * n;
@@ -42,8 +38,8 @@ S4NORM_CLONES void s4norm_softmax_rows_f32(const float *x, long rows, long n, in
   }
 }
 
-S4NORM_CLONES void s4norm_softmax_rows_backward_f32(const float *g, const float *y, long rows,
-                                                    long n, int logarithm, float *dx) {
+S4_CLONES void s4norm_softmax_rows_backward_f32(const float *g, const float *y, long rows,
+                                                long n, int logarithm, float *dx) {
   for (long row = 0; row < rows; row++) {
     const float *restrict gLine = g + row * n, *restrict yLine = y + row * n;
     float *restrict out = dx + row * n;
@@ -62,10 +58,10 @@ S4NORM_CLONES void s4norm_softmax_rows_backward_f32(const float *g, const float 
   }
 }
 
-S4NORM_CLONES void s4norm_layer_norm_rows_f32(const float *x, const float *gamma,
-                                              const float *beta, long rows, long width,
-                                              float epsilon, float *y, float *mean,
-                                              float *reciprocal) {
+S4_CLONES void s4norm_layer_norm_rows_f32(const float *x, const float *gamma,
+                                          const float *beta, long rows, long width,
+                                          float epsilon, float *y, float *mean,
+                                          float *reciprocal) {
   const float inverseWidth = 1 / (float)width;
   for (long row = 0; row < rows; row++) {
     const float *restrict line = x + row * width;
@@ -90,11 +86,11 @@ S4NORM_CLONES void s4norm_layer_norm_rows_f32(const float *x, const float *gamma
   }
 }
 
-S4NORM_CLONES void s4norm_layer_norm_rows_backward_f32(const float *x, const float *g,
-                                                       const float *gamma, const float *mean,
-                                                       const float *reciprocal, long rows,
-                                                       long width, float *dx, float *dgamma,
-                                                       float *dbeta) {
+S4_CLONES void s4norm_layer_norm_rows_backward_f32(const float *x, const float *g,
+                                                   const float *gamma, const float *mean,
+                                                   const float *reciprocal, long rows,
+                                                   long width, float *dx, float *dgamma,
+                                                   float *dbeta) {
   const float inverseWidth = 1 / (float)width;
   float *restrict dGamma = dgamma, *restrict dBeta = dbeta;
   for (long row = 0; row < rows; row++) {
@@ -122,7 +118,7 @@ S4NORM_CLONES void s4norm_layer_norm_rows_backward_f32(const float *x, const flo
   }
 }
 
-S4NORM_CLONES void s4norm_log_sum_exp_rows_f32(const float *x, long rows, long n, float *lse) {
+S4_CLONES void s4norm_log_sum_exp_rows_f32(const float *x, long rows, long n, float *lse) {
   for (long row = 0; row < rows; row++) {
     const float *restrict line = x + row * n;
     float maximum = line[0];
@@ -136,8 +132,8 @@ S4NORM_CLONES void s4norm_log_sum_exp_rows_f32(const float *x, long rows, long n
   }
 }
 
-S4NORM_CLONES void s4norm_shifted_exp_rows_f32(const float *x, const float *shift, long rows,
-                                               long n, float scale, float offset, float *out) {
+S4_CLONES void s4norm_shifted_exp_rows_f32(const float *x, const float *shift, long rows,
+                                           long n, float scale, float offset, float *out) {
   for (long row = 0; row < rows; row++) {
     const float *restrict line = x + row * n;
     float *restrict target = out + row * n;

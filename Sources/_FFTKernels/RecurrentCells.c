@@ -9,11 +9,7 @@
 #include "CPULevel.h"
 #include "VectorMath.h"
 
-#if defined(__x86_64__) && defined(__linux__)
-#define S4RNN_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define S4RNN_CLONES
-#endif
+#include "CloneTargets.h"
 #define S4RNN_INLINE static inline __attribute__((always_inline))
 
 /// Whether the register panels take AVX-512's shape (RecurrentPanels.h): on the machines whose

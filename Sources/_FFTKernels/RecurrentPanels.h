@@ -160,10 +160,10 @@ S4RNN_INLINE void RN(s4rnn_block)(long rows, long vectors, long depth, const REA
 /// stay in L1 between blocks. Not inlined into the time loops, so that the constants of their
 /// gate arithmetic do not crowd the accumulators out of the registers (which spilled them in
 /// the GRU's loop).
-S4RNN_CLONES static void RN(s4rnn_columns)(int wide, long rows, long width, long depth,
-                                           const REAL *a, long lda, const REAL *w, long ldw,
-                                           const REAL *init, long ldi, REAL *c, long ldc,
-                                           long ahead) {
+S4_CLONES static void RN(s4rnn_columns)(int wide, long rows, long width, long depth,
+                                        const REAL *a, long lda, const REAL *w, long ldw,
+                                        const REAL *init, long ldi, REAL *c, long ldc,
+                                        long ahead) {
   if (width == PANEL) {
     const long most = wide ? PANEL_ROWS : HALF_PANEL_ROWS;
     const long vectors = wide || rows <= 2 ? 2 : 1;

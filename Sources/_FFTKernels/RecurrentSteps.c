@@ -3,11 +3,7 @@
 // or 4 doubles: the state's half length is a multiple of 8 (SSMRecurrence.paddedHalf).
 #include "FFTKernels.h"
 
-#if defined(__x86_64__) && defined(__linux__)
-#define S4REC_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define S4REC_CLONES
-#endif
+#include "CloneTargets.h"
 #define S4REC_INLINE static inline __attribute__((always_inline))
 
 #define REAL float

@@ -99,9 +99,9 @@ S4REC_INLINE void RN(s4rec_low_rank)(const REAL *rows, const REAL *beta, REAL *x
   for (long k = 1; k < outputs; k++) y[k * channels] = RN(s4rec_read_out)(c + k * plane, x, half);
 }
 
-S4REC_CLONES void RN(s4rec_step)(const REAL *coefficients, const REAL *beta, REAL *state, const REAL *input,
-                                 REAL *output, long begin, long end, long channels, long outputs, long rank,
-                                 long half) {
+S4_CLONES void RN(s4rec_step)(const REAL *coefficients, const REAL *beta, REAL *state, const REAL *input,
+                              REAL *output, long begin, long end, long channels, long outputs, long rank,
+                              long half) {
   const long rowStride = (2 + outputs + 2 * rank) * 2 * half, stateStride = 2 * half + rank;
   REAL sigma[rank > 0 ? rank : 1];
   RVEC accumulators[rank > 0 ? rank : 1];

@@ -2,7 +2,7 @@
 // REAL, LANES, SUFFIX, VEC (LANES reals) and LOADU/STOREU defined. A tile of 4 rows × 2
 // vectors of C stays in registers (8 accumulators) while the inner dimension streams by.
 
-S4KERNEL_CLONES void KERNEL_FN(s4small_multiply)(const REAL *a, const REAL *b, REAL *c, long m, long n, long k) {
+S4_CLONES void KERNEL_FN(s4small_multiply)(const REAL *a, const REAL *b, REAL *c, long m, long n, long k) {
   long row = 0;
   for (; row + 4 <= m; row += 4) {
     const REAL *a0 = a + row * k, *a1 = a0 + k, *a2 = a1 + k, *a3 = a2 + k;
