@@ -166,15 +166,43 @@ S4FFT_INLINE void FN(transpose_pairs)(VEC *v) {
     yi = pi - ai;                                                       \
   } while (0)
 
+/// Half h of tile k0 (E = LANES/2 bins k0 + h·E + e, e < E, and their mirrors) from Z
+/// (bit-reversed; tile, below and top: the bit-reversed tile, the aligned tile below M − k0,
+/// and M − k0; low[i] = rev(i)): xlo/xhi[r] become row PAIRS_LO_ROW(r) / PAIRS_HI_ROW(r)'s E
+/// bins of X, interleaved complex; ylo/yhi[r] the same rows' mirror bins M − k0 − h·E − E + 1 …
+/// M − k0 − h·E, ascending.
+///
+/// Interleaving real and imaginary parts makes E vectors of E complex values (lane pairs) per
+/// half-row group, and a transpose of pairs turns them into one row vector of E bins each:
+/// fewer shuffles than transposing the real and imaginary parts apart, and few enough live
+/// vectors to stay in registers.
+S4FFT_INLINE void FN(split_half_tile)(const REAL *z, const REAL *roots, const long *low, long k0, int h, long tile,
+                                      long below, long top, VEC *xlo, VEC *xhi, VEC *ylo, VEC *yhi) {
+  enum { E = LANES / 2 };
+#pragma clang loop unroll(full)
+  for (int e = 0; e < E; e++) {
+    int i = h * E + e;
+    const REAL *zp = z + (tile | low[i]) * ELEMENT;
+    const REAL *cp = z + (i == 0 ? top : below | low[LANES - i]) * ELEMENT;
+    REAL wr = roots[2 * (k0 + i)], wi = roots[2 * (k0 + i) + 1];
+    VEC xr, xi, yr, yi;
+    S4FFT_SPLIT(LOAD(zp), LOAD(zp + LANES), LOAD(cp), LOAD(cp + LANES), wr, wi, xr, xi, yr, yi);
+    xlo[e] = PAIRS_LO(xr, xi);
+    xhi[e] = PAIRS_HI(xr, xi);
+    ylo[E - 1 - e] = PAIRS_LO(yr, yi);  // mirror bin M − k0 − i
+    yhi[E - 1 - e] = PAIRS_HI(yr, yi);
+  }
+  FN(transpose_pairs)(xlo);
+  FN(transpose_pairs)(xhi);
+  FN(transpose_pairs)(ylo);
+  FN(transpose_pairs)(yhi);
+}
+
 /// The half spectra of every lane for the tiles k0 ∈ [begin, end) (multiples of LANES,
 /// end ≤ M/2, M ≥ 2·LANES) from Z (bit-reversed): X_k to xRows[r] + 2k + xShift, X_{M−k} to
-/// yRows[r] + 2(M − k) + yShift, interleaved complex; roots: W_n^k/2, k ≤ M/2.
-///
-/// A tile is done in two halves of E = LANES/2 bins: bins k0 + h·E + e of X and their mirrors,
-/// which fill the other half of the mirror tile. Interleaving real and imaginary parts makes
-/// E vectors of E complex values (lane pairs) per half-row group, and a transpose of pairs
-/// turns them into one row vector of E bins each: fewer shuffles than transposing the real
-/// and imaginary parts apart, and few enough live vectors to stay in registers.
+/// yRows[r] + 2(M − k) + yShift, interleaved complex; roots: W_n^k/2, k ≤ M/2. A tile is done
+/// in two halves of E = LANES/2 bins (split_half_tile), each half's mirrors filling the other
+/// half of the mirror tile.
 S4FFT_INLINE void FN(real_spectra_tiles)(const REAL *z, long half, const REAL *roots, long begin, long end, REAL *const *xRows, long xShift, REAL *const *yRows, long yShift, long rowCount) {
   enum { E = LANES / 2 };
   int bits = FN(log2_of)(half);
@@ -187,24 +215,8 @@ S4FFT_INLINE void FN(real_spectra_tiles)(const REAL *z, long half, const REAL *r
     long mirror = half - k0 - (LANES - 1);  // bins mirror … M − k0 hold X_{M−k}
 #pragma clang loop unroll(full)
     for (int h = 0; h < 2; h++) {
-      VEC xlo[E], xhi[E], ylo[E], yhi[E];  // rows < E resp. ≥ E; X bins k0 + h·E + e, mirrors
-#pragma clang loop unroll(full)
-      for (int e = 0; e < E; e++) {
-        int i = h * E + e;
-        const REAL *zp = z + (tile | low[i]) * ELEMENT;
-        const REAL *cp = z + (i == 0 ? top : below | low[LANES - i]) * ELEMENT;
-        REAL wr = roots[2 * (k0 + i)], wi = roots[2 * (k0 + i) + 1];
-        VEC xr, xi, yr, yi;
-        S4FFT_SPLIT(LOAD(zp), LOAD(zp + LANES), LOAD(cp), LOAD(cp + LANES), wr, wi, xr, xi, yr, yi);
-        xlo[e] = PAIRS_LO(xr, xi);
-        xhi[e] = PAIRS_HI(xr, xi);
-        ylo[E - 1 - e] = PAIRS_LO(yr, yi);  // bin mirror + LANES − 1 − i
-        yhi[E - 1 - e] = PAIRS_HI(yr, yi);
-      }
-      FN(transpose_pairs)(xlo);
-      FN(transpose_pairs)(xhi);
-      FN(transpose_pairs)(ylo);
-      FN(transpose_pairs)(yhi);
+      VEC xlo[E], xhi[E], ylo[E], yhi[E];  // rows < E resp. ≥ E
+      FN(split_half_tile)(z, roots, low, k0, h, tile, below, top, xlo, xhi, ylo, yhi);
       long xAt = 2 * (k0 + h * E) + xShift, yAt = 2 * (mirror + (1 - h) * E) + yShift;
       for (int r = 0; r < E && PAIRS_LO_ROW(r) < rowCount; r++) {  // the rows increase with r
         STORE(xRows[PAIRS_LO_ROW(r)] + xAt, xlo[r]);

@@ -81,24 +81,8 @@ S4FFT_PERMUTED void FN(split_tile_permuted)(const REAL *z, long half, int bits, 
   long top = FN(reverse_bits)((half - k0) & (half - 1), bits);
 #pragma clang loop unroll(full)
   for (int h = 0; h < 2; h++) {
-    VEC xlo[E], xhi[E], ylo[E], yhi[E];  // as in real_spectra_tiles
-#pragma clang loop unroll(full)
-    for (int e = 0; e < E; e++) {
-      int i = h * E + e;
-      const REAL *zp = z + (tile | low[i]) * ELEMENT;
-      const REAL *cp = z + (i == 0 ? top : below | low[LANES - i]) * ELEMENT;
-      REAL wr = roots[2 * (k0 + i)], wi = roots[2 * (k0 + i) + 1];
-      VEC xr, xi, yr, yi;
-      S4FFT_SPLIT(LOAD(zp), LOAD(zp + LANES), LOAD(cp), LOAD(cp + LANES), wr, wi, xr, xi, yr, yi);
-      xlo[e] = PAIRS_LO(xr, xi);
-      xhi[e] = PAIRS_HI(xr, xi);
-      ylo[E - 1 - e] = PAIRS_LO(yr, yi);
-      yhi[E - 1 - e] = PAIRS_HI(yr, yi);
-    }
-    FN(transpose_pairs)(xlo);
-    FN(transpose_pairs)(xhi);
-    FN(transpose_pairs)(ylo);
-    FN(transpose_pairs)(yhi);
+    VEC xlo[E], xhi[E], ylo[E], yhi[E];  // rows < E resp. ≥ E
+    FN(split_half_tile)(z, roots, low, k0, h, tile, below, top, xlo, xhi, ylo, yhi);
     // The X chunk covers floats [16j, 16j + 16) of the row and completes line j (line
     // offset xAt); the mirror chunk covers floats from 2M − 2k0 − 14 − 16h and, with the
     // chunk above it, completes the line at yLines[r] + yAt.

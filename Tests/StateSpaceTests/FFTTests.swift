@@ -160,6 +160,33 @@ import _TestSupport
     }
   }
 
+  /// For each start offset `0..<offsets` (in elements): two buffers of `count` elements
+  /// filled with `guardValue`, `write(first, second)` called on both at that offset past a
+  /// line's worth of guards (`lead` elements), and the number of elements where they differ
+  /// and whether `first` kept every guard outside `written` elements, reported with the
+  /// offset; `inspect` sees the first buffer's output at each offset.
+  func compareGuardedWrites<Element: Equatable>(
+    count: Int, written: Int, lead: Int, offsets: Int, guardValue: Element,
+    _ write: (UnsafeMutablePointer<Element>, UnsafeMutablePointer<Element>) -> Void,
+    inspect: (_ offset: Int, _ output: UnsafeMutablePointer<Element>) -> Void = { _, _ in }
+  ) {
+    let buffer = UnsafeMutableRawPointer.allocate(
+      byteCount: 2 * count * MemoryLayout<Element>.stride, alignment: 64)
+    defer { buffer.deallocate() }
+    let first = buffer.bindMemory(to: Element.self, capacity: 2 * count)
+    let second = first + count
+    for offset in 0..<offsets {
+      first.initialize(repeating: guardValue, count: count)
+      second.initialize(repeating: guardValue, count: count)
+      write(first + lead + offset, second + lead + offset)
+      let differing = (0..<count).count { first[$0] != second[$0] }
+      #expect(differing == 0, "offset \(offset)")
+      let outside = Array(0..<(lead + offset)) + Array((lead + offset + written)..<count)
+      #expect(outside.allSatisfy { first[$0] == guardValue }, "offset \(offset)")
+      inspect(offset, first + lead + offset)
+    }
+  }
+
   /// The 16-lane inverse streams each row out in whole cache lines, formed with AVX-512
   /// permutes where the CPU has them: for output rows that start at every float offset within
   /// a line, and a partial block, the samples equal those of ordinary stores bit for bit, match
@@ -171,31 +198,20 @@ import _TestSupport
     let spectra = (0..<(rows * bins)).map { Complex(parts[2 * $0], parts[2 * $0 + 1]) }
     let permuted = RealFFT<Float>(length: length, lanes: 16, permutedLines: true).plan
     let plain = RealFFT<Float>(length: length, lanes: 16, permutedLines: false).plan
-    let guardValue: Float = -7.25
-    let count = rows * length + 64
-    let buffer = UnsafeMutableRawPointer.allocate(byteCount: 2 * count * 4, alignment: 64)
-    defer { buffer.deallocate() }
-    let first = buffer.bindMemory(to: Float.self, capacity: 2 * count)
-    let second = first + count
-    for offset in 0..<16 {
-      first.initialize(repeating: guardValue, count: count)
-      second.initialize(repeating: guardValue, count: count)
+    compareGuardedWrites(count: rows * length + 64, written: rows * length, lead: 16, offsets: 16, guardValue: Float(-7.25)) {
+      first, second in
       spectra.withUnsafeBufferPointer {
-        permuted.inverse(rows: rows, spectra: $0.baseAddress!, signals: first + 16 + offset)
-        plain.inverse(rows: rows, spectra: $0.baseAddress!, signals: second + 16 + offset)
+        permuted.inverse(rows: rows, spectra: $0.baseAddress!, signals: first)
+        plain.inverse(rows: rows, spectra: $0.baseAddress!, signals: second)
       }
-      let differing = (0..<count).count { first[$0] != second[$0] }
-      #expect(differing == 0, "row offset \(offset)")
-      let outside = Array(0..<(16 + offset)) + Array((16 + offset + rows * length)..<count)
-      #expect(outside.allSatisfy { first[$0] == guardValue }, "row offset \(offset)")
-      if offset == 5 {
-        for row in [0, 16] {
-          let actual = (0..<length).map { Double(first[16 + offset + row * length + $0]) }
-          let expected = NaiveFourier.inverseHalfSpectrum(
-            spectra[(row * bins)..<((row + 1) * bins)].map { Complex(Double($0.real), Double($0.imaginary)) },
-            length: length)
-          #expect(relativeError(actual, reference: expected) <= 1e-5)
-        }
+    } inspect: { offset, output in
+      guard offset == 5 else { return }
+      for row in [0, 16] {
+        let actual = (0..<length).map { Double(output[row * length + $0]) }
+        let expected = NaiveFourier.inverseHalfSpectrum(
+          spectra[(row * bins)..<((row + 1) * bins)].map { Complex(Double($0.real), Double($0.imaginary)) },
+          length: length)
+        #expect(relativeError(actual, reference: expected) <= 1e-5)
       }
     }
   }
@@ -210,23 +226,13 @@ import _TestSupport
     let signals = Self.randomSignals(Float.self, shape: [rows, length], seed: 29).scalars
     let permuted = RealFFT<Float>(length: length, lanes: 16, permutedLines: true).plan
     let staged = RealFFT<Float>(length: length, lanes: 16, permutedLines: false).plan
-    let guardValue = Complex<Float>(-7.25, 3.5)
-    let count = rows * bins + 32
-    let buffer = UnsafeMutableRawPointer.allocate(byteCount: 2 * count * 8, alignment: 64)
-    defer { buffer.deallocate() }
-    let first = buffer.bindMemory(to: Complex<Float>.self, capacity: 2 * count)
-    let second = first + count
-    for offset in 0..<8 {
-      first.initialize(repeating: guardValue, count: count)
-      second.initialize(repeating: guardValue, count: count)
+    compareGuardedWrites(
+      count: rows * bins + 32, written: rows * bins, lead: 8, offsets: 8, guardValue: Complex<Float>(-7.25, 3.5)
+    ) { first, second in
       signals.withUnsafeBufferPointer {
-        permuted.forward(rows: rows, signals: $0.baseAddress!, spectra: first + 8 + offset)
-        staged.forward(rows: rows, signals: $0.baseAddress!, spectra: second + 8 + offset)
+        permuted.forward(rows: rows, signals: $0.baseAddress!, spectra: first)
+        staged.forward(rows: rows, signals: $0.baseAddress!, spectra: second)
       }
-      let differing = (0..<count).count { first[$0] != second[$0] }
-      #expect(differing == 0, "spectrum offset \(offset)")
-      let outside = Array(0..<(8 + offset)) + Array((8 + offset + rows * bins)..<count)
-      #expect(outside.allSatisfy { first[$0] == guardValue }, "spectrum offset \(offset)")
     }
   }
 
