@@ -18,7 +18,11 @@
 /// are not in the cache, the split's 2·LANES write streams fetch each line from memory and
 /// push the not yet read part of z out of L2, which the split then reads back at random:
 /// 20–30 % slower at n = 8192. The inverse copies whole rows in: copied in by chunks, its
-/// 2·LANES short read runs defeat the prefetchers (2–3× slower at n = 8192).
+/// 2·LANES short read runs defeat the prefetchers (2–3× slower at n = 8192). Not so on the
+/// AVX-512 machine with the rows path of FFTSplitPermuted.h: there the merge reads the
+/// spectra in place as fast as from the stage, even from memory (C harness, one thread,
+/// n = 8192, spectra evicted by streaming stores before each round: merge 47–48 µs per
+/// block of 16 rows from the stage, 49 µs in place), and the 25 µs copy goes.
 #define STAGE_SPLIT_HALF 2048
 /// Whether the forward split streams through its stage from STAGE_SPLIT_HALF on (1 unless the
 /// including file says otherwise). The 8-lane Float loops write straight to the rows: their
@@ -437,7 +441,11 @@ S4FFT_CLONES void FN(s4fft_rfft_rows)(const REAL *const *rows, long rowCount, lo
 
 S4FFT_CLONES void FN(s4fft_irfft_rows)(const REAL *const *spectra, long rowCount, const REAL *zeroRow, long half, const REAL *twiddles, const REAL *roots, REAL *z, REAL *stage, REAL *const *rows, int permuted) {
   const REAL *staged[LANES];
-  if (half >= STAGE_SPLIT_HALF) {
+  int linesPermuted = 0;  // the AVX-512 rows path: it reads the spectra where they are
+#if defined(S4FFT_PERMUTED_SPLIT)
+  linesPermuted = permuted && half >= STAGE_SPLIT_HALF && s4_cpu_runs_x86_64_v4();
+#endif
+  if (half >= STAGE_SPLIT_HALF && !linesPermuted) {
     for (long r = 0; r < rowCount; r++) {
       staged[r] = stage + r * INVERSE_STAGE_PITCH(half);
       memcpy(stage + r * INVERSE_STAGE_PITCH(half), spectra[r], sizeof(REAL) * 2 * (size_t)(half + 1));
@@ -448,8 +456,7 @@ S4FFT_CLONES void FN(s4fft_irfft_rows)(const REAL *const *spectra, long rowCount
   FN(real_spectra_inverse)(spectra, rowCount, zeroRow, half, roots, 1 / (REAL)half, z);
   FN(s4fft_inverse)(z, half, twiddles);
 #if defined(S4FFT_PERMUTED_SPLIT)
-  if (permuted && half >= STAGE_SPLIT_HALF && s4_cpu_runs_x86_64_v4()) {
-    // The stage's spectrum copies are consumed by now: its start holds the permutes' carry.
+  if (linesPermuted) {
     FN(scatter_rows_permuted)(z, 2 * half, stage, rows, rowCount);
     __builtin_ia32_sfence();
     return;
