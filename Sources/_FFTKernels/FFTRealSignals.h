@@ -21,8 +21,8 @@
 /// 2·LANES short read runs defeat the prefetchers (2–3× slower at n = 8192). Not so on the
 /// AVX-512 machine with the rows path of FFTSplitPermuted.h: there the merge reads the
 /// spectra in place as fast as from the stage, even from memory (C harness, one thread,
-/// n = 8192, spectra evicted by streaming stores before each round: merge 47–48 µs per
-/// block of 16 rows from the stage, 49 µs in place), and the 25 µs copy goes.
+/// n = 8192, spectra evicted by streaming stores before each round: merge 34 µs per block of
+/// 16 rows from the stage and in place), and the 22–23 µs copy goes.
 #define STAGE_SPLIT_HALF 2048
 /// Whether the forward split streams through its stage from STAGE_SPLIT_HALF on (1 unless the
 /// including file says otherwise). The 8-lane Float loops write straight to the rows: their
