@@ -128,15 +128,8 @@ func affine<Scalar: DifferentiableScalar>(
     }
   }
   projection.weight.value.withUnsafeBufferPointer { weight in
-    if rows == 1 {  // a matrix–vector product: OpenBLAS's GEMM would pack all of W for one row
-      Scalar.gemv(
-        .transpose, m: fanIn, n: fanOut, alpha: 1, a: weight.baseAddress!, lda: fanOut, x: input, incx: 1,
-        beta: projection.bias == nil ? 0 : 1, y: output, incy: 1)
-      return
-    }
-    Scalar.gemm(
-      .none, .none, m: rows, n: fanOut, k: fanIn, alpha: 1, a: input, lda: fanIn,
-      b: weight.baseAddress!, ldb: fanOut, beta: projection.bias == nil ? 0 : 1, c: output,
-      ldc: fanOut)
+    Scalar.rowsTimesMatrix(
+      rows: rows, n: fanOut, k: fanIn, a: input, lda: fanIn, b: weight.baseAddress!, ldb: fanOut,
+      beta: projection.bias == nil ? 0 : 1, c: output, ldc: fanOut)
   }
 }

@@ -37,16 +37,9 @@ func projectInput<Scalar: DifferentiableScalar>(
     if let bias {
       for row in 0..<rows { (gates + (first + row) * gateWidth).update(from: bias, count: gateWidth) }
     }
-    if rows == 1 {  // a step at batch 1: a matrix–vector product (GEMM would pack all of W_ih)
-      Scalar.gemv(
-        .transpose, m: width, n: gateWidth, alpha: 1, a: weight, lda: gateWidth, x: input + first * width,
-        incx: 1, beta: bias == nil ? 0 : 1, y: gates + first * gateWidth, incy: 1)
-      continue
-    }
-    Scalar.gemm(
-      .none, .none, m: rows, n: gateWidth, k: width, alpha: 1, a: input + first * width,
-      lda: width, b: weight, ldb: gateWidth, beta: bias == nil ? 0 : 1, c: gates + first * gateWidth,
-      ldc: gateWidth)
+    Scalar.rowsTimesMatrix(
+      rows: rows, n: gateWidth, k: width, a: input + first * width, lda: width, b: weight, ldb: gateWidth,
+      beta: bias == nil ? 0 : 1, c: gates + first * gateWidth, ldc: gateWidth)
   }
 }
 

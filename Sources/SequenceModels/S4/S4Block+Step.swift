@@ -85,16 +85,9 @@ extension S4Block {
           } else {
             hidden.update(repeating: 0, count: batch * outputs)
           }
-          if batch == 1 {
-            // hidden = Wᵀ·z + b: one matrix–vector product.
-            Scalar.gemv(
-              .transpose, m: h, n: outputs, alpha: 1, a: w.baseAddress!, lda: outputs,
-              x: z.baseAddress!, incx: 1, beta: 1, y: hidden, incy: 1)
-          } else {
-            Scalar.gemm(
-              .none, .none, m: batch, n: outputs, k: h, alpha: 1, a: z.baseAddress!, lda: h,
-              b: w.baseAddress!, ldb: outputs, beta: 1, c: hidden, ldc: outputs)
-          }
+          Scalar.rowsTimesMatrix(
+            rows: batch, n: outputs, k: h, a: z.baseAddress!, lda: h, b: w.baseAddress!, ldb: outputs,
+            beta: 1, c: hidden, ldc: outputs)
         }
       }
     }

@@ -143,15 +143,9 @@ extension Tensor where Scalar: DifferentiableScalar {
       guard fanIn > 0 else { return }
       withUnsafeBufferPointer { x in
         weight.withUnsafeBufferPointer { w in
-          if rows == 1 {
-            Scalar.gemv(
-              .transpose, m: fanIn, n: fanOut, alpha: 1, a: w.baseAddress!, lda: fanOut, x: x.baseAddress!, incx: 1,
-              beta: bias == nil ? 0 : 1, y: c, incy: 1)
-            return
-          }
-          Scalar.gemm(
-            .none, .none, m: rows, n: fanOut, k: fanIn, alpha: 1, a: x.baseAddress!, lda: fanIn,
-            b: w.baseAddress!, ldb: fanOut, beta: bias == nil ? 0 : 1, c: c, ldc: fanOut)
+          Scalar.rowsTimesMatrix(
+            rows: rows, n: fanOut, k: fanIn, a: x.baseAddress!, lda: fanIn, b: w.baseAddress!, ldb: fanOut,
+            beta: bias == nil ? 0 : 1, c: c, ldc: fanOut)
         }
       }
     })
